@@ -1,0 +1,255 @@
+"""The `trailsweep` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, BinaryIO, NoReturn, TextIO
+
+import orjson
+import typer
+from rich.console import Console
+
+from trailsweep.alerts import alert_document
+from trailsweep.cli.options import (
+    EXIT_ALERTS,
+    EXIT_OK,
+    EXIT_REJECTED_INPUT,
+    EXIT_USAGE,
+    parse_time_span,
+)
+from trailsweep.errors import TrailsweepError
+from trailsweep.normalize import GeoIpDatabase, NormalizeOptions, open_geoip
+from trailsweep.pipeline import ScanOptions, read_documents, scan
+from trailsweep.rules import Rule, bundled_rules, load_rules
+from trailsweep.sinks import render_alert_table, write_ndjson
+from trailsweep.summary import RunCounters, RunSummary
+
+app = typer.Typer(
+    name="trailsweep",
+    help="Run Elastic's CloudTrail detections (S3 bucket-posture sweeps first) on log files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stderr = Console(stderr=True, highlight=False)
+
+PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")]
+AsnOpt = Annotated[
+    Path | None, typer.Option("--asn-db", help="MaxMind-format ASN database (.mmdb).")
+]
+CityOpt = Annotated[
+    Path | None, typer.Option("--city-db", help="MaxMind-format City database (.mmdb).")
+]
+NamespaceOpt = Annotated[
+    str, typer.Option("--namespace", help="data_stream.namespace of the events.")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
+]
+StatsOpt = Annotated[
+    Path | None, typer.Option("--stats", help="Write the run summary as JSON to this file.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")]
+
+
+@app.command("scan")
+def scan_command(
+    paths: PathsArg,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="table (default on a terminal) or ndjson."),
+    ] = None,
+    output: OutputOpt = None,
+    threshold: Annotated[
+        int | None, typer.Option(help="Alert above this many distinct buckets (default 15).")
+    ] = None,
+    window: Annotated[
+        str | None, typer.Option(help="Window length, e.g. 10s, 30s, 1m (default 10s).")
+    ] = None,
+    rule_paths: Annotated[
+        list[Path] | None,
+        typer.Option("--rule", help="Rule file or folder; replaces the bundled rules."),
+    ] = None,
+    asn_db: AsnOpt = None,
+    city_db: CityOpt = None,
+    namespace: NamespaceOpt = "default",
+    stats: StatsOpt = None,
+    fail_on_alert: Annotated[
+        bool, typer.Option("--fail-on-alert", help="Exit 1 when any alert is raised.")
+    ] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Evaluate the rules over CloudTrail files and print the alerts."""
+    fmt = output_format or ("table" if output is None and sys.stdout.isatty() else "ndjson")
+    if fmt not in ("table", "ndjson"):
+        _usage(f"--format must be table or ndjson, not {fmt!r}")
+    overrides: dict[str, object] = {}
+    if threshold is not None:
+        if threshold < 0:
+            _usage("--threshold must be zero or more")
+        overrides["threshold"] = threshold
+    if window is not None:
+        try:
+            overrides["window"] = parse_time_span(window)
+        except ValueError as exc:
+            _usage(str(exc))
+    rules = _rules(rule_paths)
+    options = ScanOptions(_normalize_options(asn_db, city_db, namespace), overrides)
+    try:
+        report = scan(paths, rules, options, on_diagnostic=_print_diagnostic)
+    except TrailsweepError as exc:
+        _usage(str(exc))
+    documents = [alert_document(alert) for alert in report.alerts]
+    if fmt == "table":
+        render_alert_table(report.alerts, Console(file=_text_target(output), highlight=False))
+    else:
+        _write_documents(documents, output)
+    _finish(report.summary, stats, quiet, alerts=len(report.alerts), fail_on_alert=fail_on_alert)
+
+
+@app.command("normalize")
+def normalize_command(
+    paths: PathsArg,
+    output: OutputOpt = None,
+    asn_db: AsnOpt = None,
+    city_db: CityOpt = None,
+    namespace: NamespaceOpt = "default",
+    stats: StatsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write raw CloudTrail as ECS documents (NDJSON), as Elastic's AWS integration maps it."""
+    counters = RunCounters()
+    options = _normalize_options(asn_db, city_db, namespace)
+    target = _binary_target(output)
+    try:
+        for _, document in read_documents(paths, options, counters, _print_diagnostic):
+            write_ndjson([document], target)
+            counters.records_evaluated += 1
+    finally:
+        if output is not None:
+            target.close()
+    _finish(counters.frozen(), stats, quiet, alerts=0, fail_on_alert=False)
+
+
+@app.command("simulate")
+def simulate_command(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the simulated trail into.")],
+    events: Annotated[int, typer.Option(help="About how many records to write.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 1,
+) -> None:
+    """Write a realistic simulated day of CloudTrail (S3 delivery layout) with labelled scenarios."""
+    from trailsweep.simulate import simulate_day
+
+    if events <= 0:
+        _usage("--events must be positive")
+    manifest = simulate_day(out_dir, events=events, seed=seed)
+    stderr.print(
+        f"wrote {manifest.records_written} records in {manifest.files_written} files "
+        f"to {out_dir} ({manifest.expected_alert_count} alerts expected; see manifest.json)"
+    )
+
+
+rules_app = typer.Typer(help="List and check rule files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("list")
+def rules_list(
+    rule_paths: Annotated[list[Path] | None, typer.Argument(help="Rule files or folders.")] = None,
+) -> None:
+    """Show the bundled rules and any given ones."""
+    console = Console(highlight=False)
+    for label, rules in (("bundled", bundled_rules()), ("given", _load(rule_paths or []))):
+        for rule in rules:
+            console.print(f"{label}\t{rule.rule_id}\t{rule.severity}\t{rule.name}", markup=False)
+
+
+def _rules(rule_paths: list[Path] | None) -> list[Rule]:
+    return _load(rule_paths) if rule_paths else bundled_rules()
+
+
+def _load(paths: list[Path]) -> list[Rule]:
+    try:
+        return load_rules(paths)
+    except TrailsweepError as exc:
+        _usage(str(exc))
+
+
+def _normalize_options(asn: Path | None, city: Path | None, namespace: str) -> NormalizeOptions:
+    try:
+        asn_db: GeoIpDatabase | None = open_geoip(asn) if asn else None
+        city_db: GeoIpDatabase | None = open_geoip(city) if city else None
+    except TrailsweepError as exc:
+        _usage(str(exc))
+    return NormalizeOptions(namespace=namespace, asn_db=asn_db, city_db=city_db)
+
+
+def _print_diagnostic(level: str, message: str) -> None:
+    style = "red" if level == "error" else "yellow"
+    stderr.print(f"[{style}]{level}[/{style}]: ", end="")
+    stderr.print(message, markup=False)
+
+
+def _write_documents(documents: list[dict[str, object]], output: Path | None) -> None:
+    target = _binary_target(output)
+    try:
+        write_ndjson(documents, target)
+    finally:
+        if output is not None:
+            target.close()
+        else:
+            target.flush()
+
+
+def _binary_target(output: Path | None) -> BinaryIO:
+    if output is None:
+        return sys.stdout.buffer
+    try:
+        return output.open("wb")
+    except OSError as exc:
+        _usage(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def _text_target(output: Path | None) -> TextIO:
+    if output is None:
+        return sys.stdout
+    return output.open("w", encoding="utf-8")
+
+
+def _finish(
+    summary: RunSummary, stats: Path | None, quiet: bool, *, alerts: int, fail_on_alert: bool
+) -> None:
+    if stats is not None:
+        stats.write_bytes(orjson.dumps(summary.as_json(), option=orjson.OPT_INDENT_2))
+    if not quiet:
+        stderr.print(_summary_line(summary, alerts), markup=False)
+    if fail_on_alert and alerts:
+        raise typer.Exit(EXIT_ALERTS)
+    raise typer.Exit(EXIT_REJECTED_INPUT if summary.had_rejections else EXIT_OK)
+
+
+def _summary_line(summary: RunSummary, alerts: int) -> str:
+    skipped = sum(summary.files_skipped.values())
+    text = (
+        f"files: {summary.files_read} read, {skipped} skipped, {summary.files_rejected} rejected; "
+        f"records: {summary.records_read} read, {summary.records_evaluated} evaluated, "
+        f"{summary.total_rejected} rejected"
+    )
+    if summary.records_rejected:
+        reasons = ", ".join(f"{n} {r}" for r, n in summary.records_rejected.items())
+        text += f" ({reasons})"
+    if summary.records_with_warnings:
+        text += f", {summary.records_with_warnings} with warnings"
+    return text + f"; alerts: {alerts}"
+
+
+def _usage(message: str) -> NoReturn:
+    stderr.print("error: ", end="", style="red")
+    stderr.print(message, markup=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,63 @@
+"""The default engine: compiled ES|QL (as SQL) run by an in-process DuckDB over Arrow tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from trailsweep.engine.table import EventTable
+from trailsweep.errors import EngineError
+from trailsweep.esql import CompiledQuery
+from trailsweep.esql.types import FieldSpec
+
+EVIDENCE_COLUMN = "__evidence"
+TABLE_NAME = "events"
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One row of a query result: its columns by ES|QL name, and the event rows behind it."""
+
+    values: dict[str, Any]
+    evidence: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The rows a compiled query returned, with its column specs in ES|QL order."""
+
+    columns: tuple[FieldSpec, ...]
+    rows: tuple[ResultRow, ...]
+
+
+class DuckDBEngine:
+    """Runs compiled queries over one registered events table in a private DuckDB connection."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        self._connection = duckdb.connect(":memory:")
+        # Results must not depend on the machine's time zone: every timestamp is naive UTC.
+        self._connection.execute("SET TimeZone = 'UTC'")
+        if threads is not None:
+            self._connection.execute(f"SET threads = {int(threads)}")
+
+    def register(self, events: EventTable) -> None:
+        """Make the table the one that compiled queries read (as `events`)."""
+        self._connection.register(TABLE_NAME, events.table)
+
+    def run(self, compiled: CompiledQuery) -> QueryResult:
+        """Execute one compiled query and return its rows."""
+        try:
+            table = self._connection.execute(compiled.sql).fetch_arrow_table()
+        except duckdb.Error as exc:
+            raise EngineError(f"DuckDB failed on the compiled query: {exc}") from exc
+        rows = []
+        for record in table.to_pylist():
+            evidence = record.pop(EVIDENCE_COLUMN, None) or []
+            rows.append(ResultRow(values=record, evidence=tuple(evidence)))
+        return QueryResult(columns=compiled.columns, rows=tuple(rows))
+
+    def close(self) -> None:
+        """Release the connection."""
+        self._connection.close()

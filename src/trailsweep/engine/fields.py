@@ -1,0 +1,74 @@
+"""The ES|QL types of ECS fields, as Elastic's `logs-aws.cloudtrail-*` mapping declares them."""
+
+from __future__ import annotations
+
+from trailsweep.esql.types import EsqlType
+
+DATE_FIELDS = frozenset(
+    {
+        "@timestamp",
+        "event.ingested",
+        "event.created",
+        "event.start",
+        "event.end",
+        "aws.cloudtrail.user_identity.session_context.creation_date",
+    }
+)
+IP_FIELDS = frozenset({"source.ip", "destination.ip", "client.ip", "host.ip"})
+LONG_FIELDS = frozenset({"source.as.number", "event.duration", "event.sequence"})
+DOUBLE_FIELDS = frozenset({"source.geo.location.lat", "source.geo.location.lon"})
+BOOLEAN_FIELDS = frozenset({"aws.cloudtrail.read_only", "aws.cloudtrail.management_event"})
+# Fields that hold several values in Elastic's documents (arrays, or leaves under an array of
+# objects such as aws.cloudtrail.resources[]); they stay lists even where one value is present.
+MULTIVALUED_FIELDS = frozenset(
+    {
+        "aws.cloudtrail.resources.arn",
+        "aws.cloudtrail.resources.account_id",
+        "aws.cloudtrail.resources.type",
+        "event.type",
+        "event.category",
+        "related.user",
+        "related.ip",
+        "related.entity",
+        "tags",
+        "actor.entity.id",
+        "target.entity.id",
+    }
+)
+
+
+def declared_type(name: str) -> EsqlType | None:
+    """The mapped type of a known ECS field, or None where the values decide."""
+    if name in DATE_FIELDS:
+        return "date"
+    if name in IP_FIELDS:
+        return "ip"
+    if name in LONG_FIELDS:
+        return "long"
+    if name in DOUBLE_FIELDS:
+        return "double"
+    if name in BOOLEAN_FIELDS:
+        return "boolean"
+    return None
+
+
+def inferred_type(values: list[object]) -> EsqlType:
+    """The type of an unmapped field from its values (mixed values fall back to keyword)."""
+    kinds: set[EsqlType] = set()
+    for value in values:
+        for item in value if isinstance(value, list) else (value,):
+            if item is None:
+                continue
+            if isinstance(item, bool):
+                kinds.add("boolean")
+            elif isinstance(item, int):
+                kinds.add("long")
+            elif isinstance(item, float):
+                kinds.add("double")
+            else:
+                kinds.add("keyword")
+    if not kinds:
+        return "null"
+    if kinds == {"long", "double"}:
+        return "double"
+    return kinds.pop() if len(kinds) == 1 else "keyword"

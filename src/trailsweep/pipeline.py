@@ -1,0 +1,171 @@
+"""One scan, end to end: sources → normalize → engine → alerts (what `trailsweep scan` runs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trailsweep.alerts import Alert, build_alert
+from trailsweep.engine.duckdb_engine import DuckDBEngine
+from trailsweep.engine.plan import RulePlan, plan_rules
+from trailsweep.engine.table import EventTable, EventTableBuilder
+from trailsweep.normalize import (
+    NormalizeOptions,
+    RecordRejected,
+    ecs_document_from,
+    flatten_document,
+    normalize_record,
+)
+from trailsweep.rules.model import Rule
+from trailsweep.sources import Rejection, SkippedFile, SourceRecord, discover, read_file
+from trailsweep.summary import RunCounters, RunSummary, reason_category
+
+Diagnostic = Callable[[str, str], None]
+"""Receives (level, message) for each problem as it happens: level is "error" or "warning"."""
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """How to read and normalize input, and which parameter overrides to apply to rules."""
+
+    normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
+    parameters: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    """The outcome of a scan: alerts (sorted by rule, then group) and the run summary."""
+
+    alerts: tuple[Alert, ...]
+    summary: RunSummary
+
+
+def scan(
+    paths: Sequence[Path],
+    rules: Sequence[Rule],
+    options: ScanOptions | None = None,
+    on_diagnostic: Diagnostic | None = None,
+) -> ScanReport:
+    """Read every file under `paths` once, evaluate every rule over the events, build alerts."""
+    options = options or ScanOptions()
+    plans = plan_rules(rules, options.parameters)
+    counters = RunCounters()
+    report: Diagnostic = on_diagnostic or (lambda level, message: None)
+    builder = EventTableBuilder(_wanted_fields(plans), _wanted_patterns(plans))
+    for record, document in read_documents(paths, options.normalize, counters, report):
+        builder.add(flatten_document(document), record.location)
+        counters.records_evaluated += 1
+    events = builder.build()
+    alerts = evaluate(plans, events)
+    for alert in alerts:
+        counters.alerts[alert.rule.rule_id] += 1
+    return ScanReport(alerts=tuple(alerts), summary=counters.frozen())
+
+
+def evaluate(plans: Sequence[RulePlan], events: EventTable) -> list[Alert]:
+    """Run every planned rule over one events table and build its alerts."""
+    engine = DuckDBEngine()
+    try:
+        engine.register(events)
+        alerts: list[Alert] = []
+        for plan in plans:
+            compiled = plan.compile(events.schema)
+            result = engine.run(compiled)
+            rule_alerts = [
+                build_alert(
+                    plan.rule,
+                    row.values,
+                    compiled.group_by,
+                    row.evidence,
+                    events.event_ids,
+                    events.locations,
+                    plan.parameters,
+                )
+                for row in result.rows
+            ]
+            rule_alerts.sort(key=lambda alert: _sort_key(alert.group_key))
+            alerts.extend(rule_alerts)
+        return alerts
+    finally:
+        engine.close()
+
+
+def read_documents(
+    paths: Iterable[Path], options: NormalizeOptions, counters: RunCounters, report: Diagnostic
+) -> Iterator[tuple[SourceRecord, dict[str, Any]]]:
+    """Each readable record under `paths` as a nested ECS document, counting and reporting the
+    rest (what `trailsweep normalize` writes, and what `scan` evaluates)."""
+    for record in _read_records(paths, counters, report):
+        document = _normalized(record, options, counters, report)
+        if document is not None:
+            yield record, document
+
+
+def _read_records(
+    paths: Iterable[Path], counters: RunCounters, report: Diagnostic
+) -> Iterable[SourceRecord]:
+    for found in discover(paths):
+        if isinstance(found, SkippedFile):
+            counters.files_skipped[found.reason] += 1
+            continue
+        if isinstance(found, Rejection):
+            counters.files_rejected += 1
+            report("error", str(found))
+            continue
+        counters.files_read += 1
+        for item in read_file(found):
+            if isinstance(item, SourceRecord):
+                counters.records_read += 1
+                yield item
+            elif isinstance(item, SkippedFile):
+                counters.files_read -= 1
+                counters.files_skipped[item.reason] += 1
+            else:
+                _count_rejection(item, counters)
+                report("error", str(item))
+
+
+def _count_rejection(rejection: Rejection, counters: RunCounters) -> None:
+    if rejection.records == 0:
+        counters.files_rejected += 1
+        return
+    counters.records_read += rejection.records
+    counters.records_rejected[reason_category(rejection.reason)] += rejection.records
+
+
+def _normalized(
+    record: SourceRecord, options: NormalizeOptions, counters: RunCounters, report: Diagnostic
+) -> dict[str, Any] | None:
+    if record.kind == "ecs":
+        return ecs_document_from(record.data)
+    try:
+        normalized = normalize_record(record.data, options)
+    except RecordRejected as exc:
+        counters.records_rejected[reason_category(exc.reason)] += 1
+        report("error", f"{record.location}: {exc.reason}")
+        return None
+    if normalized.warnings:
+        counters.records_with_warnings += 1
+        for warning in normalized.warnings:
+            report("warning", f"{record.location}: {warning}")
+    return normalized.document
+
+
+def _wanted_fields(plans: Sequence[RulePlan]) -> list[str]:
+    fields = {"event.id", "@timestamp"}
+    for plan in plans:
+        fields |= plan.source_fields
+    return sorted(fields)
+
+
+def _wanted_patterns(plans: Sequence[RulePlan]) -> list[str]:
+    return sorted({pattern for plan in plans for pattern in plan.source_patterns})
+
+
+def _sort_key(group_key: tuple[tuple[str, Any], ...]) -> str:
+    return repr([(name, "" if value is None else value) for name, value in group_key])
+
+
+__all__ = ["Diagnostic", "ScanOptions", "ScanReport", "evaluate", "read_documents", "scan"]

@@ -1,0 +1,44 @@
+"""What a source yields: records to evaluate, input it rejects, and files it skips."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from trailsweep.errors import Location
+
+RecordKind = Literal["cloudtrail", "ecs"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One record read from an input: raw CloudTrail, or an ECS document that skips normalizing."""
+
+    data: Any
+    kind: RecordKind
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Input that could not be read: a whole file (record is None) or one record of it."""
+
+    location: Location
+    reason: str
+    records: int = 1
+    """How many records the rejection stands for: 1 for a record, 0 for a file read whole
+    whose records were never counted, N for a tail lost to truncation when that is known."""
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file deliberately not evaluated (a CloudTrail digest file), with why."""
+
+    path: str
+    reason: str
+
+
+SourceItem = SourceRecord | Rejection | SkippedFile

@@ -1,0 +1,81 @@
+"""Counting what a run read, evaluated, skipped and rejected (read = evaluated + rejected)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def reason_category(reason: str) -> str:
+    """The stable part of a rejection reason (the text before its first colon), for counting."""
+    return reason.split(":", 1)[0].strip()
+
+
+@dataclass
+class RunCounters:
+    """Mutable counts gathered while a run goes; `frozen()` gives the summary."""
+
+    files_read: int = 0
+    files_rejected: int = 0
+    files_skipped: Counter[str] = field(default_factory=Counter)
+    records_read: int = 0
+    records_evaluated: int = 0
+    records_rejected: Counter[str] = field(default_factory=Counter)
+    records_with_warnings: int = 0
+    alerts: Counter[str] = field(default_factory=Counter)
+
+    def frozen(self) -> RunSummary:
+        """The counts as an immutable summary."""
+        return RunSummary(
+            files_read=self.files_read,
+            files_rejected=self.files_rejected,
+            files_skipped=dict(sorted(self.files_skipped.items())),
+            records_read=self.records_read,
+            records_evaluated=self.records_evaluated,
+            records_rejected=dict(sorted(self.records_rejected.items())),
+            records_with_warnings=self.records_with_warnings,
+            alerts=dict(sorted(self.alerts.items())),
+        )
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a run did, for the terminal and for `--stats FILE`."""
+
+    files_read: int
+    files_rejected: int
+    files_skipped: dict[str, int]
+    records_read: int
+    records_evaluated: int
+    records_rejected: dict[str, int]
+    records_with_warnings: int
+    alerts: dict[str, int]
+
+    @property
+    def total_rejected(self) -> int:
+        """Records rejected, all reasons together."""
+        return sum(self.records_rejected.values())
+
+    @property
+    def had_rejections(self) -> bool:
+        """True when any file or record was rejected."""
+        return self.files_rejected > 0 or self.total_rejected > 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The summary as a JSON-ready mapping."""
+        return {
+            "files": {
+                "read": self.files_read,
+                "rejected": self.files_rejected,
+                "skipped": self.files_skipped,
+            },
+            "records": {
+                "read": self.records_read,
+                "evaluated": self.records_evaluated,
+                "rejected": self.total_rejected,
+                "rejected_by_reason": self.records_rejected,
+                "with_warnings": self.records_with_warnings,
+            },
+            "alerts": {"total": sum(self.alerts.values()), "by_rule": self.alerts},
+        }
