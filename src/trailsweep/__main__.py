@@ -1,0 +1,5 @@
+"""`python -m trailsweep` runs the command line."""
+
+from trailsweep.cli.main import main
+
+main()
