@@ -32,7 +32,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")]
 AsnOpt = Annotated[

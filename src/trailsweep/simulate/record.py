@@ -103,11 +103,6 @@ def _user_agent(client: Client, call: Call) -> str:
     return agent
 
 
-def request_id_factory(event_source: str) -> str:
-    """Which request-id style a service uses: S3's 16-character ids or UUIDs."""
-    return "s3" if event_source == S3 else "uuid"
-
-
 class RecordTemplate:
     """A record with everything fixed except time and ids: rendering is a dict copy and a dump."""
 
