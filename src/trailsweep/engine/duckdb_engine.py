@@ -49,7 +49,10 @@ class DuckDBEngine:
     def run(self, compiled: CompiledQuery) -> QueryResult:
         """Execute one compiled query and return its rows."""
         try:
-            table = self._connection.execute(compiled.sql).fetch_arrow_table()
+            cursor = self._connection.execute(compiled.sql)
+            # DuckDB 2 renamed fetch_arrow_table() to to_arrow_table().
+            fetch = getattr(cursor, "to_arrow_table", None) or cursor.fetch_arrow_table
+            table = fetch()
         except duckdb.Error as exc:
             raise EngineError(f"DuckDB failed on the compiled query: {exc}") from exc
         rows = []

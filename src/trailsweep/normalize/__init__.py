@@ -1,1 +1,27 @@
-"""normalize stage."""
+"""Raw CloudTrail records → the ECS documents Elastic's AWS integration indexes, exactly.
+
+`normalize_record` reproduces the `aws.cloudtrail` ingest pipeline (remove-nulls, renames,
+user agent and GeoIP enrichment, Java `toString()` payloads, categorization);
+`flatten_document` gives the dotted field names ES|QL reads; `ecs_document_from` accepts input
+that is already ECS.
+"""
+
+from __future__ import annotations
+
+from trailsweep.normalize.ecs_input import ecs_document_from, is_ecs_document
+from trailsweep.normalize.flatten import flatten_document
+from trailsweep.normalize.geoip import GeoIpDatabase, open_geoip
+from trailsweep.normalize.model import NormalizedRecord, NormalizeOptions, RecordRejected
+from trailsweep.normalize.record import normalize_record
+
+__all__ = [
+    "GeoIpDatabase",
+    "NormalizeOptions",
+    "NormalizedRecord",
+    "RecordRejected",
+    "ecs_document_from",
+    "flatten_document",
+    "is_ecs_document",
+    "normalize_record",
+    "open_geoip",
+]

@@ -28,15 +28,47 @@ def strip_empty(value: Any) -> Any:
     {'type': 'IAMUser', 'n': 0}
     """
     if isinstance(value, dict):
-        kept: dict[Any, Any] = {}
-        for key, item in value.items():
-            stripped = strip_empty(item)
-            if stripped is not None:
-                kept[key] = stripped
-        return kept or None
+        return _strip_dict(value)
     if isinstance(value, list):
-        items = [stripped for stripped in map(strip_empty, value) if stripped is not None]
-        return items or None
+        return _strip_list(value)
     if is_empty_scalar(value):
         return None
     return value
+
+
+# The two helpers test scalars inline: this runs over every value of every record, and a call
+# per scalar would double the cost of the whole walk.
+def _strip_dict(value: dict[Any, Any]) -> dict[Any, Any] | None:
+    kept: dict[Any, Any] = {}
+    for key, item in value.items():
+        kind = type(item)
+        if kind is str:
+            if len(item) > 4 or item not in PLACEHOLDER_STRINGS:
+                kept[key] = item
+        elif kind is dict:
+            stripped = _strip_dict(item)
+            if stripped is not None:
+                kept[key] = stripped
+        elif kind is list:
+            items = _strip_list(item)
+            if items is not None:
+                kept[key] = items
+        elif item is not None:
+            stripped = strip_empty(item)
+            if stripped is not None:
+                kept[key] = stripped
+    return kept or None
+
+
+def _strip_list(value: list[Any]) -> list[Any] | None:
+    items: list[Any] = []
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            if len(item) > 4 or item not in PLACEHOLDER_STRINGS:
+                items.append(item)
+        elif item is not None:
+            stripped = strip_empty(item)
+            if stripped is not None:
+                items.append(stripped)
+    return items or None

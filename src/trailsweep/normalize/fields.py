@@ -19,7 +19,7 @@ def put(document: dict[str, Any], path: FieldPath, value: Any) -> None:
     node = document
     for key in path[:-1]:
         child = node.get(key)
-        if not isinstance(child, dict):
+        if child is None or type(child) is not dict:
             child = node[key] = {}
         node = child
     node[path[-1]] = value
@@ -60,21 +60,21 @@ def keyword(value: Any) -> str | None:
 
 
 def kind_of(value: Any) -> str:
-    """How a warning names the JSON type of `value`.
+    """How a warning names the JSON type of `value`, with its article.
 
     >>> [kind_of(v) for v in ("a", 1, True, None, {}, [])]
-    ['str', 'number', 'bool', 'null', 'object', 'list']
+    ['a str', 'a number', 'a bool', 'null', 'an object', 'a list']
     """
     if isinstance(value, str):
-        return "str"
+        return "a str"
     if isinstance(value, bool):
-        return "bool"
+        return "a bool"
     if isinstance(value, int | float):
-        return "number"
+        return "a number"
     if value is None:
         return "null"
     if isinstance(value, dict):
-        return "object"
+        return "an object"
     if isinstance(value, list | tuple):
-        return "list"
-    return type(value).__name__
+        return "a list"
+    return f"a {type(value).__name__}"

@@ -16,21 +16,25 @@ _LOOKUP_CACHE_SIZE = 65536
 class GeoIpDatabase:
     """A MaxMind (mmdb) database opened for lookups, with a per-address cache.
 
-    The records `lookup` returns are shared between calls: read them, do not modify them.
+    Opening fails with InputError when the file is missing or not an mmdb. The records `lookup`
+    returns are shared between calls: read them, do not modify them.
     """
 
-    def __init__(self, reader: Any, path: str) -> None:
-        self._reader = reader
-        self.path = path
-        self.lookup = lru_cache(maxsize=_LOOKUP_CACHE_SIZE)(self._lookup)
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._reader = _open_reader(self.path)
+        self._cached_lookup = lru_cache(maxsize=_LOOKUP_CACHE_SIZE)(self._lookup)
 
     @property
     def database_type(self) -> str:
         """The database's own type name, e.g. `GeoLite2-ASN` or `GeoIP2-City`."""
         return str(self._reader.metadata().database_type)
 
-    def _lookup(self, ip: str) -> dict[str, Any] | None:
+    def lookup(self, ip: str) -> dict[str, Any] | None:
         """The database record for `ip`, or None when the address is not in the database."""
+        return self._cached_lookup(ip)
+
+    def _lookup(self, ip: str) -> dict[str, Any] | None:
         try:
             found = self._reader.get(ip)
         except ValueError:
@@ -51,19 +55,21 @@ class GeoIpDatabase:
         return f"GeoIpDatabase({self.path!r})"
 
 
-def open_geoip(path: str | os.PathLike[str]) -> GeoIpDatabase:
-    """Open a MaxMind database; InputError says why when the file is missing or not an mmdb."""
-    name = os.fspath(path)
+def _open_reader(path: str) -> Any:
     try:
-        reader = maxminddb.open_database(name)
+        return maxminddb.open_database(path)
     except FileNotFoundError:
-        raise InputError("GeoIP database not found", Location(name)) from None
+        raise InputError("GeoIP database not found", Location(path)) from None
     except maxminddb.InvalidDatabaseError as exc:
         message = "not a MaxMind database (mmdb) file, or a corrupt one"
-        raise InputError(message, Location(name)) from exc
+        raise InputError(message, Location(path)) from exc
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot open GeoIP database: {exc}", Location(name)) from exc
-    return GeoIpDatabase(reader, name)
+        raise InputError(f"cannot open GeoIP database: {exc}", Location(path)) from exc
+
+
+def open_geoip(path: str | os.PathLike[str]) -> GeoIpDatabase:
+    """Open a MaxMind database; InputError says why when the file is missing or not an mmdb."""
+    return GeoIpDatabase(path)
 
 
 def _english_name(section: Any) -> str | None:

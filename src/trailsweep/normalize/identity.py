@@ -1,4 +1,4 @@
-"""`userIdentity` → `aws.cloudtrail.user_identity.*`, `user.*`, `cloud.account.id`, `related.user`."""
+"""`userIdentity` → `aws.cloudtrail.user_identity.*`, `user.*`, `cloud.account.id`, related."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ _ISSUER_NAMES_USER = frozenset({"AssumedRole", "FederatedUser"})
 def _object(value: Any, label: str, warnings: list[str]) -> dict[str, Any] | None:
     if value is None or isinstance(value, dict):
         return value
-    warnings.append(f"{label} is a {kind_of(value)}, not an object: ignored as Elastic does")
+    warnings.append(f"{label} is {kind_of(value)}, not an object: ignored as Elastic does")
     return None
 
 
@@ -43,7 +43,7 @@ def _keyword(container: dict[str, Any], key: str, label: str, warnings: list[str
     value = container.get(key)
     text = keyword(value)
     if text is None and value is not None:
-        warnings.append(f"{label}.{key} is a {kind_of(value)}, not a string: ignored")
+        warnings.append(f"{label}.{key} is {kind_of(value)}, not a string: ignored")
     return text
 
 
@@ -92,7 +92,9 @@ def map_user_identity(identity: Any, document: dict[str, Any], warnings: list[st
         put(document, USER_NAME, user_name)
 
 
-def _map_attributes(attributes: dict[str, Any], document: dict[str, Any], warnings: list[str]) -> None:
+def _map_attributes(
+    attributes: dict[str, Any], document: dict[str, Any], warnings: list[str]
+) -> None:
     mfa = _keyword(attributes, "mfaAuthenticated", "sessionContext.attributes", warnings)
     if mfa is not None:
         put(document, (*_SESSION_CONTEXT, "mfa_authenticated"), mfa)

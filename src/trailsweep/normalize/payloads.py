@@ -52,6 +52,8 @@ def render_payload(name: str, raw: Any, cleaned: Any, warnings: list[str]) -> Pa
     if text is None:
         return None
     if not isinstance(cleaned, dict):
-        warnings.append(f"{name} is a {kind_of(cleaned)}, not an object: kept as text as Elastic does")
+        warnings.append(
+            f"{name} is {kind_of(cleaned)}, not an object: kept as text as Elastic does"
+        )
         return Payload(text, None)
     return Payload(text, cleaned if _java_length(text) < _FLATTENED_LIMIT else None)

@@ -28,14 +28,13 @@ def dedupe_resources(resources: Any, warnings: list[str]) -> list[dict[str, Any]
     if resources is None:
         return None
     if not isinstance(resources, list):
-        warnings.append(f"resources is a {kind_of(resources)}, not a list: ignored as Elastic does")
+        warnings.append(f"resources is {kind_of(resources)}, not a list: ignored as Elastic does")
         return None
     unique: dict[str, dict[str, Any]] = {}
     for index, original in enumerate(resources):
         if not isinstance(original, dict):
             warnings.append(
-                f"resources[{index}] is a {kind_of(original)}, not an object: "
-                "dropped as Elastic does"
+                f"resources[{index}] is {kind_of(original)}, not an object: dropped as Elastic does"
             )
             continue
         resource = dict(original)

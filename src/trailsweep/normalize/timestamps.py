@@ -16,7 +16,6 @@ _ISO_8601 = re.compile(
 )
 
 
-@lru_cache(maxsize=4096)
 def parse_iso8601(text: str) -> datetime | None:
     """The instant `text` names, in UTC, or None when it is not an ISO-8601 date-time.
 
@@ -62,6 +61,7 @@ def format_es_timestamp(moment: datetime) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def es_timestamp(text: str) -> str | None:
     """`text` as Elastic stores a parsed date, or None when it does not parse.
 

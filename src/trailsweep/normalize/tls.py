@@ -17,13 +17,14 @@ def tls_fields(details: Any, warnings: list[str]) -> dict[str, Any] | None:
     `TLSv1.3` is dissected by `%{version_protocol}v%{version}` into `tls` / `1.3`; a value
     without a `v` (`1.3`) goes whole to `tls.version` (the dissect's on_failure).
 
-    >>> tls_fields({"tlsVersion": "TLSv1.2", "cipherSuite": "c", "clientProvidedHostHeader": "h"}, [])
+    >>> tls_fields({"tlsVersion": "TLSv1.2", "cipherSuite": "c",
+    ...             "clientProvidedHostHeader": "h"}, [])
     {'version_protocol': 'tls', 'version': '1.2', 'cipher': 'c', 'client': {'server_name': 'h'}}
     """
     if details is None:
         return None
     if not isinstance(details, dict):
-        warnings.append(f"tlsDetails is a {kind_of(details)}, not an object: ignored as Elastic does")
+        warnings.append(f"tlsDetails is {kind_of(details)}, not an object: ignored as Elastic does")
         return None
     version = keyword(details.get("tlsVersion"))
     if version == _PLACEHOLDER_VERSION:

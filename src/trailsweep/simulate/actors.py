@@ -1,4 +1,4 @@
-"""The regular cast of each account: people, CI pipelines, workloads and the AWS services around them."""
+"""The regular cast of each account: people, CI pipelines, workloads and AWS services."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ _PEOPLE = (
     ("ken.tanaka", OFFICE_US, ua.AWS_CLI_LINUX, ua.FIREFOX_WINDOWS),
 )
 BUCKET_CHECKER = "raj.patel"
-"""The one person whose background traffic includes a few bucket-posture reads; scenarios use others."""
+"""The one person whose background includes a few bucket-posture reads; scenarios use others."""
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,10 @@ def build_cast(account: Account, index: int, rng: random.Random) -> Cast:
     """The first account gets six people, the others three each."""
     ids = IdSource(rng)
     if index == 0:
-        chosen = _PEOPLE[:6]
+        chosen = list(_PEOPLE[:6])
     else:
         start = 6 + 3 * (index - 1)
-        chosen = tuple(_PEOPLE[(start + i) % len(_PEOPLE)] for i in range(3))
+        chosen = [_PEOPLE[(start + i) % len(_PEOPLE)] for i in range(3)]
     people = tuple(
         Person(
             account_id=account.account_id,
@@ -139,7 +139,11 @@ def build_cast(account: Account, index: int, rng: random.Random) -> Cast:
         config_role=role("AWSServiceRoleForConfig", "/aws-service-role/config.amazonaws.com/"),
         runner_ips=_RUNNER_IPS,
         datadog_ips=_DATADOG_IPS,
-        app_ips=tuple(f"10.{20 + index}.{i % 4}.{20 + i}" for i in range(len(account.instance_ids))),
-        lambda_ips=tuple(f"54.{160 + index}.{rng.randrange(256)}.{rng.randrange(256)}" for _ in range(4)),
+        app_ips=tuple(
+            f"10.{20 + index}.{i % 4}.{20 + i}" for i in range(len(account.instance_ids))
+        ),
+        lambda_ips=tuple(
+            f"54.{160 + index}.{rng.randrange(256)}.{rng.randrange(256)}" for _ in range(4)
+        ),
         vpc_endpoint_id=f"vpce-{ids.hex(17)}",
     )

@@ -1,4 +1,4 @@
-"""Calls of the compute and operations services: EC2, Lambda, SSM, CloudWatch, Logs, ECR, CloudFormation."""
+"""Calls of the compute and operations services: EC2, Lambda, SSM, CloudWatch, Logs, CI."""
 
 from __future__ import annotations
 
@@ -35,9 +35,20 @@ def ec2_background(account: Account) -> list[Call]:
 def karpenter_calls() -> list[Call]:
     """What a node autoscaler polls, many times a minute."""
     return [
-        ec2_describe("DescribeInstances", {"instancesSet": {}, "filterSet": {"items": [
-            {"name": "tag-key", "valueSet": {"items": [{"value": "karpenter.sh/nodepool"}]}}
-        ]}}),
+        ec2_describe(
+            "DescribeInstances",
+            {
+                "instancesSet": {},
+                "filterSet": {
+                    "items": [
+                        {
+                            "name": "tag-key",
+                            "valueSet": {"items": [{"value": "karpenter.sh/nodepool"}]},
+                        }
+                    ]
+                },
+            },
+        ),
         ec2_describe("DescribeInstanceTypes", {"instanceTypeSet": {}, "filterSet": {}}),
         ec2_describe("DescribeSubnets", {"subnetSet": {}, "filterSet": {}}),
         ec2_describe("DescribeLaunchTemplates", {"launchTemplateNameSet": {}}),

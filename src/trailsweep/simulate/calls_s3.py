@@ -76,7 +76,7 @@ def bucket_call(
     parameters: JsonObject = {"bucketName": bucket.name, "Host": bucket.host}
     if extra_parameters:
         parameters.update(extra_parameters)
-    parameters[_SUBRESOURCE.get(event_name, "")] = ""
+    parameters[_SUBRESOURCE[event_name]] = ""
     bytes_out = 243 if error_code else _BYTES_OUT.get(event_name, 200)
     return Call(
         event_source=S3,

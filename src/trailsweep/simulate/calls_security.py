@@ -16,9 +16,7 @@ def get_caller_identity() -> Call:
     return Call(_STS, "GetCallerIdentity", None, event_version="1.08")
 
 
-def assume_role(
-    role_arn: str, session_name: str, access_key_id: str, assumed_role_id: str
-) -> Call:
+def assume_role(role_arn: str, session_name: str, access_key_id: str, assumed_role_id: str) -> Call:
     """`sts:AssumeRole` with the credentials block CloudTrail logs (token redacted by AWS)."""
     role_name = role_arn.rsplit("/", 1)[1]
     account_id = role_arn.split(":")[4]
@@ -93,13 +91,17 @@ def kms_calls(account: Account, region: str) -> list[Call]:
     return calls
 
 
+def _secret_arn_prefix(account: Account, region: str) -> str:
+    return f"arn:aws:secretsmanager:{region}:{account.account_id}:secret:"
+
+
 def secret_calls(account: Account, region: str) -> list[Call]:
     """`GetSecretValue` by applications at start-up and on rotation."""
     return [
         Call(
             "secretsmanager.amazonaws.com",
             "GetSecretValue",
-            {"secretId": f"arn:aws:secretsmanager:{region}:{account.account_id}:secret:{name}-Ab12Cd"},
+            {"secretId": f"{_secret_arn_prefix(account, region)}{name}-Ab12Cd"},
             event_version="1.10",
         )
         for name in account.secret_names

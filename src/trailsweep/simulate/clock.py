@@ -1,4 +1,4 @@
-"""Time arithmetic for the simulated day: epoch seconds, CloudTrail's string formats, daily rhythms."""
+"""Time arithmetic for the simulated day: epoch seconds, CloudTrail's formats, daily rhythms."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ WINDOW_SECONDS = 10
 DAY_SECONDS = 86_400
 SLOTS_PER_DAY = DAY_SECONDS // SLOT_SECONDS
 
-# Within-day clock strings are looked up, not formatted: the background writer asks for one per record.
+# Within-day clock strings are looked up, not formatted: background asks for one per record.
 _CLOCK = tuple(f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z" for s in range(DAY_SECONDS))
 
 
@@ -70,7 +70,7 @@ class DayClock:
 
 
 def office_hours_weight(hour: float) -> float:
-    """Relative human activity by UTC hour: a team spread over Europe and US East, quiet at night."""
+    """Relative human activity by UTC hour: a team in Europe and US East, quiet at night."""
     europe = math.exp(-(((hour - 11.0) / 3.2) ** 2))
     us_east = 0.8 * math.exp(-(((hour - 17.5) / 3.0) ** 2))
     return 0.04 + europe + us_east

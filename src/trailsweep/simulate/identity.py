@@ -27,12 +27,6 @@ class Principal:
         value = self.user_identity.get("accountId")
         return value if isinstance(value, str) else None
 
-    @property
-    def access_key_id(self) -> str | None:
-        """`userIdentity.accessKeyId`, when the caller signed with a key."""
-        value = self.user_identity.get("accessKeyId")
-        return value if isinstance(value, str) else None
-
 
 @dataclass(frozen=True)
 class Client:

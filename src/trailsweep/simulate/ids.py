@@ -8,8 +8,9 @@ import random
 _UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-# RFC 4122 variant nibble (10xx) for the first hex digit of the fourth group.
-_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+# Version 4 and the RFC 4122 variant, forced into 128 random bits.
+_UUID_KEEP = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
+_UUID_SET = (0x4 << 76) | (0x2 << 62)
 
 
 class IdSource:
@@ -21,12 +22,12 @@ class IdSource:
 
     def uuid4(self) -> str:
         """A version-4 UUID string; `uuid.uuid4()` would read the OS entropy pool."""
-        h = "%032x" % self._bits(128)
-        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+        h = ((self._bits(128) & _UUID_KEEP) | _UUID_SET).to_bytes(16, "big").hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def s3_request_id(self) -> str:
         """S3 request ids are 16 upper-case characters."""
-        return "%016X" % self._bits(64)
+        return f"{self._bits(64):016X}"
 
     def amz_id_2(self) -> str:
         """S3's extended request id (`x-amz-id-2`): base64 of opaque bytes."""
@@ -46,4 +47,4 @@ class IdSource:
 
     def hex(self, length: int) -> str:
         """Lower-case hex digits."""
-        return "%0*x" % (length, self._bits(4 * length))
+        return f"{self._bits(4 * length):0{length}x}"

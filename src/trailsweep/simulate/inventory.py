@@ -13,21 +13,66 @@ _ENVIRONMENTS = ("prod", "data", "shared", "dev", "stage", "sandbox")
 
 # Enough purposes that the largest account can hold every bucket a 40-bucket sweep needs.
 _BUCKET_PURPOSES = (
-    "app-assets", "user-uploads", "invoices", "backups", "db-snapshots", "alb-access-logs",
-    "vpc-flow-logs", "terraform-state", "lambda-artifacts", "athena-results", "data-lake-raw",
-    "data-lake-curated", "ml-training-data", "config-history", "static-site", "reports",
-    "email-archive", "audit-exports", "customer-exports", "sftp-drop", "cdn-origin", "build-cache",
-    "container-scans", "payments-batch", "ledger-archive", "support-attachments", "media-transcode",
-    "search-snapshots", "partner-feeds", "ci-artifacts", "marketing-assets", "docs-site",
-    "legal-hold", "hr-documents", "finance-exports", "crash-dumps", "mobile-builds", "ssm-logs",
-    "glue-scripts", "emr-logs", "redshift-unload", "kinesis-archive", "waf-logs", "guardduty-export",
-    "inventory-reports", "replication-target", "quarantine", "sandbox-scratch", "feature-flags",
+    "app-assets",
+    "user-uploads",
+    "invoices",
+    "backups",
+    "db-snapshots",
+    "alb-access-logs",
+    "vpc-flow-logs",
+    "terraform-state",
+    "lambda-artifacts",
+    "athena-results",
+    "data-lake-raw",
+    "data-lake-curated",
+    "ml-training-data",
+    "config-history",
+    "static-site",
+    "reports",
+    "email-archive",
+    "audit-exports",
+    "customer-exports",
+    "sftp-drop",
+    "cdn-origin",
+    "build-cache",
+    "container-scans",
+    "payments-batch",
+    "ledger-archive",
+    "support-attachments",
+    "media-transcode",
+    "search-snapshots",
+    "partner-feeds",
+    "ci-artifacts",
+    "marketing-assets",
+    "docs-site",
+    "legal-hold",
+    "hr-documents",
+    "finance-exports",
+    "crash-dumps",
+    "mobile-builds",
+    "ssm-logs",
+    "glue-scripts",
+    "emr-logs",
+    "redshift-unload",
+    "kinesis-archive",
+    "waf-logs",
+    "guardduty-export",
+    "inventory-reports",
+    "replication-target",
+    "quarantine",
+    "sandbox-scratch",
+    "feature-flags",
     "geo-tiles",
 )
 _DATA_KEYS = (
-    "exports/2026/03/customers-0001.csv.gz", "exports/2026/03/orders-0007.parquet",
-    "db/pg-main/2026-03-13T2300Z.dump", "config/app.yaml", "reports/monthly/2026-02.pdf",
-    "uploads/u-48213/avatar.png", "keys/deploy-ed25519.pem", "backups/vault/snapshot-0312.snap",
+    "exports/2026/03/customers-0001.csv.gz",
+    "exports/2026/03/orders-0007.parquet",
+    "db/pg-main/2026-03-13T2300Z.dump",
+    "config/app.yaml",
+    "reports/monthly/2026-02.pdf",
+    "uploads/u-48213/avatar.png",
+    "keys/deploy-ed25519.pem",
+    "backups/vault/snapshot-0312.snap",
 )
 
 
@@ -130,7 +175,7 @@ def _buckets(
     purposes = list(_BUCKET_PURPOSES)
     rng.shuffle(purposes)
     buckets = []
-    for purpose in sorted(purposes[:count]):
+    for index, purpose in enumerate(sorted(purposes[:count])):
         # Most buckets live in the home region; the rest make a sweep span several regions' files.
         region = regions[0] if rng.random() < 0.65 or len(regions) == 1 else rng.choice(regions[1:])
         suffix = "" if region == regions[0] else f"-{region}"
@@ -139,8 +184,10 @@ def _buckets(
                 name=f"{COMPANY}-{environment}-{purpose}{suffix}",
                 region=region,
                 account_id=account_id,
-                has_policy=rng.random() < 0.6,
-                has_public_access_block=rng.random() < 0.8,
+                # Fixed proportions, not dice: the failure scenarios need enough buckets
+                # without a policy (60 %) or without a public access block (25 %).
+                has_policy=index % 5 in (1, 3),
+                has_public_access_block=index % 4 != 0,
             )
         )
     return tuple(buckets)

@@ -1,4 +1,4 @@
-"""User-agent strings of the clients in the simulated estate, shaped like the ones CloudTrail shows."""
+"""User-agent strings of the simulated clients, shaped like the ones CloudTrail shows."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ _API_SUFFIX = re.compile(r"\d{8}(v\d+)?$")
 
 
 def cli_command(event_source: str, event_name: str) -> str:
-    """The aws-cli command behind a call: `s3.amazonaws.com` + `GetBucketAcl` → `s3api.get-bucket-acl`."""
+    """The aws-cli command behind a call: `GetBucketAcl` on S3 → `s3api.get-bucket-acl`."""
     service = event_source.split(".", 1)[0]
     verb = _CAMEL.sub("-", _API_SUFFIX.sub("", event_name)).lower()
     return f"{_CLI_SERVICE.get(service, service)}.{verb}"

@@ -15,7 +15,7 @@ CLOUDTRAIL_KEYS = frozenset({"eventVersion", "eventName", "eventSource", "eventT
 DIGEST_KEYS = frozenset({"digestStartTime", "digestEndTime", "logFiles"})
 ECS_TOP_LEVEL = frozenset({"event", "aws", "data_stream", "cloud", "source", "user_agent", "ecs"})
 ECS_PREFIXES = tuple(f"{key}." for key in ECS_TOP_LEVEL)
-MANIFEST_KIND = "trailsweep-simulation-manifest"
+MANIFEST_GENERATOR = "trailsweep.simulate"
 _TIMESTAMP_PREFIX = re.compile(rb"^\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:?\d\d)? +(?=\{)")
 
 
@@ -69,7 +69,7 @@ def items_from_document(document: Any, path: str) -> Iterator[SourceItem]:
     if not isinstance(document, dict):
         yield Rejection(Location(path), f"file holds a JSON {_json_kind(document)}, not records")
         return
-    if document.get("kind") == MANIFEST_KIND:
+    if document.get("generator") == MANIFEST_GENERATOR:
         yield SkippedFile(path, "trailsweep simulator manifest, not CloudTrail")
         return
     if not DIGEST_KEYS.isdisjoint(document) and "Records" not in document:
