@@ -53,8 +53,17 @@ def simulate(workdir: Path, events: int, seed: int) -> tuple[Path, int]:
     manifest = target / "manifest.json"
     if not manifest.exists():
         subprocess.run(
-            [PYTHON, "-m", "trailsweep", "simulate", str(target), "--events", str(events),
-             "--seed", str(seed)],
+            [
+                PYTHON,
+                "-m",
+                "trailsweep",
+                "simulate",
+                str(target),
+                "--events",
+                str(events),
+                "--seed",
+                str(seed),
+            ],
             check=True,
         )
     records = json.loads(manifest.read_text())["records_written"]
@@ -73,8 +82,18 @@ def main() -> None:
         run_measured("isal floor (all cores)", [PYTHON, str(baselines), "floor", str(folder)]),
         run_measured(
             "trailsweep scan",
-            [PYTHON, "-m", "trailsweep", "scan", str(folder), "--format", "ndjson", "--quiet",
-             "-o", os.devnull],
+            [
+                PYTHON,
+                "-m",
+                "trailsweep",
+                "scan",
+                str(folder),
+                "--format",
+                "ndjson",
+                "--quiet",
+                "-o",
+                os.devnull,
+            ],
         ),
         run_measured("duckdb read_json", [PYTHON, str(baselines), "duckdb", str(folder)]),
         run_measured("plain json.loads", [PYTHON, str(baselines), "plain", str(folder)]),
@@ -85,7 +104,9 @@ def main() -> None:
     for item in contenders:
         rate = records / item.seconds
         ratio = item.seconds / scan.seconds
-        print(f"{item.name:<26}{item.seconds:>9.2f}{rate:>13,.0f}{item.peak_rss_mb:>13.0f}{ratio:>14.2f}")
+        print(
+            f"{item.name:<26}{item.seconds:>9.2f}{rate:>13,.0f}{item.peak_rss_mb:>13.0f}{ratio:>14.2f}"
+        )
     print("\n'scan speed x' = contender seconds / scan seconds (above 1: scan is faster).")
     for item in contenders:
         if item.name != "trailsweep scan":

@@ -1,12 +1,12 @@
 """The exception hierarchy of trailsweep.
 
-    TrailsweepError                 base of everything the library raises on purpose
-    ├── InputError                  a file or record that cannot be read (carries the location)
-    ├── RuleError                   a rule file that cannot be loaded (carries file:line:column)
-    │   └── EsqlError               an ES|QL query problem
-    │       ├── EsqlSyntaxError     the text does not parse
-    │       └── EsqlUnsupportedError  it parses, but uses a construct trailsweep does not run
-    └── EngineError                 the engine failed to evaluate a compiled query
+TrailsweepError                 base of everything the library raises on purpose
+├── InputError                  a file or record that cannot be read (carries the location)
+├── RuleError                   a rule file that cannot be loaded (carries file:line:column)
+│   └── EsqlError               an ES|QL query problem
+│       ├── EsqlSyntaxError     the text does not parse
+│       └── EsqlUnsupportedError  it parses, but uses a construct trailsweep does not run
+└── EngineError                 the engine failed to evaluate a compiled query
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from trailsweep.alerts import Alert, build_alert
 from trailsweep.engine.duckdb_engine import DuckDBEngine
 from trailsweep.engine.plan import RulePlan, plan_rules
 from trailsweep.engine.table import EventTable, EventTableBuilder
+from trailsweep.errors import InputError
 from trailsweep.normalize import (
     NormalizeOptions,
     RecordRejected,
@@ -139,7 +140,12 @@ def _normalized(
     record: SourceRecord, options: NormalizeOptions, counters: RunCounters, report: Diagnostic
 ) -> dict[str, Any] | None:
     if record.kind == "ecs":
-        return ecs_document_from(record.data)
+        try:
+            return ecs_document_from(record.data)
+        except InputError as exc:
+            counters.records_rejected[reason_category(exc.message)] += 1
+            report("error", f"{record.location}: {exc.message}")
+            return None
     try:
         normalized = normalize_record(record.data, options)
     except RecordRejected as exc:

@@ -21,7 +21,10 @@ def test_alert_uuid_is_stable_and_depends_on_every_part() -> None:
 def test_format_timestamp_is_utc_with_milliseconds() -> None:
     assert format_timestamp(datetime(2026, 3, 14, 10, 0, 1, 999_999)) == "2026-03-14T10:00:01.999Z"
     plus_two = timezone(timedelta(hours=2))
-    assert format_timestamp(datetime(2026, 3, 14, 12, 0, tzinfo=plus_two)) == "2026-03-14T10:00:00.000Z"
+    assert (
+        format_timestamp(datetime(2026, 3, 14, 12, 0, tzinfo=plus_two))
+        == "2026-03-14T10:00:00.000Z"
+    )
     assert format_timestamp(datetime(2026, 3, 14, tzinfo=UTC)) == "2026-03-14T00:00:00.000Z"
 
 

@@ -54,7 +54,11 @@ def test_identity_metadata_and_mitre_mapping() -> None:
     rule = _rule()
     assert rule.name == "AWS S3 Rapid Bucket Posture API Calls from a Single Principal"
     assert (rule.severity, rule.risk_score, rule.language) == ("low", 21, "esql")
-    assert (rule.from_, rule.interval, rule.timestamp_override) == ("now-6m", "5m", "event.ingested")
+    assert (rule.from_, rule.interval, rule.timestamp_override) == (
+        "now-6m",
+        "5m",
+        "event.ingested",
+    )
     mapping = {t.tactic.id: sorted(x.id for x in t.techniques) for t in rule.threat}
     assert mapping == {"TA0007": ["T1526", "T1580", "T1619"], "TA0009": ["T1530"]}
     assert rule.parameter_values() == {"threshold": 15, "window": "10 seconds"}

@@ -68,7 +68,11 @@ def posture_record(
         "awsRegion": "us-east-1",
         "sourceIPAddress": source_ip,
         "userAgent": "[aws-cli/2.17.60 md/awscrt#0.21.2 ua/2.0 os/linux#6.1 md/arch#x86_64]",
-        "requestParameters": {"bucketName": bucket, "Host": f"{bucket}.s3.amazonaws.com", "acl": ""},
+        "requestParameters": {
+            "bucketName": bucket,
+            "Host": f"{bucket}.s3.amazonaws.com",
+            "acl": "",
+        },
         "responseElements": None,
         "requestID": f"REQ{ids.value:08d}",
         "eventID": ids.next(),
@@ -85,7 +89,9 @@ def posture_record(
     return record
 
 
-def sweep(ids: Counter, count: int, *, start: float = 1.0, step: float = 0.25, **kw: Any) -> list[dict[str, Any]]:
+def sweep(
+    ids: Counter, count: int, *, start: float = 1.0, step: float = 0.25, **kw: Any
+) -> list[dict[str, Any]]:
     """`count` posture calls on distinct buckets, cycling through the five APIs."""
     return [
         posture_record(
@@ -132,7 +138,10 @@ def _lookup_events(records: Sequence[dict[str, Any]], folder: Path) -> None:
 
 def _ecs_ndjson(records: Sequence[dict[str, Any]], folder: Path) -> None:
     documents = [normalize_record(r).document for r in records]
-    hits = [{"_index": "logs-aws.cloudtrail-default", "_id": str(i), "_source": d} for i, d in enumerate(documents)]
+    hits = [
+        {"_index": "logs-aws.cloudtrail-default", "_id": str(i), "_source": d}
+        for i, d in enumerate(documents)
+    ]
     (folder / "ecs-export.ndjson").write_text("".join(json.dumps(h) + "\n" for h in hits))
 
 

@@ -28,7 +28,9 @@ def _key(alert: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def test_scan_raises_exactly_the_manifests_alerts(simulated_day: tuple[Path, dict[str, Any]]) -> None:
+def test_scan_raises_exactly_the_manifests_alerts(
+    simulated_day: tuple[Path, dict[str, Any]],
+) -> None:
     folder, manifest = simulated_day
     report = scan([folder], bundled_rules())
     expected = {
@@ -39,7 +41,10 @@ def test_scan_raises_exactly_the_manifests_alerts(simulated_day: tuple[Path, dic
     found = {_key(dict(alert.values)): alert for alert in report.alerts}
     assert sorted(found) == sorted(expected)
     for key, alert in found.items():
-        assert alert.values["Esql.bucket_arn_count_distinct"] == expected[key]["Esql.bucket_arn_count_distinct"]
+        assert (
+            alert.values["Esql.bucket_arn_count_distinct"]
+            == expected[key]["Esql.bucket_arn_count_distinct"]
+        )
         assert list(alert.event_ids) == sorted(expected[key]["event_ids"])
 
 
@@ -59,4 +64,6 @@ def test_run_summary_of_the_day(simulated_day: tuple[Path, dict[str, Any]]) -> N
     assert summary.records_read == manifest["records_written"]
     assert summary.records_evaluated == summary.records_read
     assert not summary.had_rejections
-    assert summary.files_skipped.get("CloudTrail digest file", 0) == manifest["digest_files_written"]
+    assert (
+        summary.files_skipped.get("CloudTrail digest file", 0) == manifest["digest_files_written"]
+    )

@@ -42,7 +42,9 @@ def test_s3_delivery_file_in_awslogs_layout_gzip(tmp_path: Path) -> None:
 
 
 def test_gzip_detected_by_content_not_name(tmp_path: Path) -> None:
-    path = _write(tmp_path / "plain-name.json", json.dumps({"Records": [RECORD]}).encode(), compress=True)
+    path = _write(
+        tmp_path / "plain-name.json", json.dumps({"Records": [RECORD]}).encode(), compress=True
+    )
     assert len(_records(list(read_file(path)))) == 1
 
 
@@ -83,7 +85,9 @@ def test_single_line_cloudwatch_export(tmp_path: Path) -> None:
 
 def test_lookup_events_output(tmp_path: Path) -> None:
     events = {"Events": [{"EventId": "e-1", "CloudTrailEvent": json.dumps(RECORD)}]}
-    records = _records(list(read_file(_write(tmp_path / "lookup.json", json.dumps(events).encode()))))
+    records = _records(
+        list(read_file(_write(tmp_path / "lookup.json", json.dumps(events).encode())))
+    )
     assert records[0].data == RECORD
 
 
@@ -120,7 +124,9 @@ def test_truncated_gzip_is_a_file_rejection(tmp_path: Path) -> None:
 
 
 def test_truncated_gzip_of_lines_keeps_what_came_before(tmp_path: Path) -> None:
-    lines = "".join(json.dumps({**RECORD, "eventID": f"e{i}", "pad": "x" * 200}) + "\n" for i in range(2000))
+    lines = "".join(
+        json.dumps({**RECORD, "eventID": f"e{i}", "pad": "x" * 200}) + "\n" for i in range(2000)
+    )
     body = gzip.compress(lines.encode())
     items = list(read_file(_write(tmp_path / "cut.jsonl.gz", body[: len(body) // 2])))
     assert isinstance(items[-1], Rejection) and "truncated gzip" in items[-1].reason
@@ -150,7 +156,10 @@ def test_json_that_is_not_cloudtrail(tmp_path: Path) -> None:
 def test_records_that_are_not_objects(tmp_path: Path) -> None:
     path = _write(tmp_path / "x.json", json.dumps({"Records": [RECORD, "text", 3]}).encode())
     reasons = [i.reason for i in read_file(path) if isinstance(i, Rejection)]
-    assert reasons == ["record is a JSON string, not an object", "record is a JSON number, not an object"]
+    assert reasons == [
+        "record is a JSON string, not an object",
+        "record is a JSON number, not an object",
+    ]
 
 
 def test_records_wrapper_that_is_not_a_list(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from trailsweep.errors import TrailsweepError
 from trailsweep.normalize import GeoIpDatabase, NormalizeOptions, open_geoip
 from trailsweep.pipeline import ScanOptions, read_documents, scan
 from trailsweep.rules import Rule, bundled_rules, load_rules
+from trailsweep.simulate import simulate_day
 from trailsweep.sinks import render_alert_table, write_ndjson
 from trailsweep.summary import RunCounters, RunSummary
 
@@ -138,9 +139,7 @@ def simulate_command(
     events: Annotated[int, typer.Option(help="About how many records to write.")] = 20_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 1,
 ) -> None:
-    """Write a realistic simulated day of CloudTrail (S3 delivery layout) with labelled scenarios."""
-    from trailsweep.simulate import simulate_day
-
+    """Write a realistic simulated day of CloudTrail with labelled scenarios."""
     if events <= 0:
         _usage("--events must be positive")
     manifest = simulate_day(out_dir, events=events, seed=seed)

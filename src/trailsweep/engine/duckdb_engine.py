@@ -49,9 +49,9 @@ class DuckDBEngine:
     def run(self, compiled: CompiledQuery) -> QueryResult:
         """Execute one compiled query and return its rows."""
         try:
-            cursor = self._connection.execute(compiled.sql)
-            # DuckDB 2 renamed fetch_arrow_table() to to_arrow_table().
-            fetch = getattr(cursor, "to_arrow_table", None) or cursor.fetch_arrow_table
+            relation = self._connection.sql(compiled.sql)
+            # DuckDB 2 renamed Relation.arrow() to to_arrow_table().
+            fetch = getattr(relation, "to_arrow_table", None) or relation.arrow
             table = fetch()
         except duckdb.Error as exc:
             raise EngineError(f"DuckDB failed on the compiled query: {exc}") from exc

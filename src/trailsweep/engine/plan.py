@@ -29,7 +29,9 @@ class RulePlan:
 def parse_rule_query(rule: Rule) -> Query:
     """Parse a rule's ES|QL; errors point at the line and column in the rule file."""
     if rule.language != "esql":
-        raise RuleError(f"language {rule.language!r} is not supported (only esql)", rule.query_location)
+        raise RuleError(
+            f"language {rule.language!r} is not supported (only esql)", rule.query_location
+        )
     return parse_query(
         rule.query,
         origin=rule.origin,
@@ -52,7 +54,9 @@ def plan_rule(rule: Rule, overrides: Mapping[str, object] | None = None) -> Rule
     )
 
 
-def plan_rules(rules: Sequence[Rule], overrides: Mapping[str, object] | None = None) -> list[RulePlan]:
+def plan_rules(
+    rules: Sequence[Rule], overrides: Mapping[str, object] | None = None
+) -> list[RulePlan]:
     """Plan every rule; an override that no rule declares is an error, not silently ignored."""
     overrides = overrides or {}
     declared = {p.name for rule in rules for p in rule.parameters}

@@ -132,8 +132,18 @@ class Match:
 
 
 Expr: TypeAlias = (
-    Literal | TimeSpanLiteral | FieldRef | Param | Call | Cast | Negate | Not | BinaryOp | InList
-    | IsNull | Match
+    Literal
+    | TimeSpanLiteral
+    | FieldRef
+    | Param
+    | Call
+    | Cast
+    | Negate
+    | Not
+    | BinaryOp
+    | InList
+    | IsNull
+    | Match
 )
 
 
@@ -328,6 +338,16 @@ class OtherCommand:
 
 
 Command: TypeAlias = (
-    Where | Eval | Keep | Drop | Rename | Stats | Sort | Limit | Dissect | Grok | MvExpand
+    Where
+    | Eval
+    | Keep
+    | Drop
+    | Rename
+    | Stats
+    | Sort
+    | Limit
+    | Dissect
+    | Grok
+    | MvExpand
     | OtherCommand
 )

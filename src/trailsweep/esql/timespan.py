@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-SpanUnit = Literal["millisecond", "second", "minute", "hour", "day", "week", "month", "quarter", "year"]
+SpanUnit = Literal[
+    "millisecond", "second", "minute", "hour", "day", "week", "month", "quarter", "year"
+]
 
 # The unit spellings ES|QL accepts (EsqlDataTypeConverter.parseTemporalAmount), case-insensitive.
 _UNIT_ALIASES: dict[str, SpanUnit] = {
@@ -67,7 +69,7 @@ class TimeSpan:
 
     @property
     def is_calendar(self) -> bool:
-        """True for DATE_PERIOD units (day, week, month, quarter, year), which round on the calendar."""
+        """True for DATE_PERIOD units (day, week, month, quarter, year): calendar rounding."""
         return self.unit in _PERIOD_UNITS
 
     @property

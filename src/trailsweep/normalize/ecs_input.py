@@ -6,27 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from trailsweep.errors import InputError
-
-_CLOUDTRAIL_KEYS = frozenset({"eventVersion", "eventName", "eventSource"})
-_ECS_ROOTS = frozenset({"event", "aws", "data_stream"})
-_ECS_PREFIXES = tuple(f"{root}." for root in _ECS_ROOTS)
+from trailsweep.sources.classify import is_ecs_document as _is_source_document
 
 
 def _is_search_hit(obj: Mapping[str, Any]) -> bool:
     return isinstance(obj.get("_source"), Mapping) and ("_index" in obj or "_id" in obj)
 
 
-def _is_source_document(obj: Mapping[str, Any]) -> bool:
-    if "@timestamp" not in obj or not _CLOUDTRAIL_KEYS.isdisjoint(obj):
-        return False
-    return any(key in _ECS_ROOTS or str(key).startswith(_ECS_PREFIXES) for key in obj)
-
-
 def is_ecs_document(obj: Mapping[str, Any]) -> bool:
     """True for a search hit (`_index`/`_id` + `_source`) or a bare ECS `_source` document.
 
-    A document is ECS when it has `@timestamp` and an `event`, `aws` or `data_stream` field
-    (nested or dotted), and no raw CloudTrail key; Logstash-shipped CloudTrail records also carry
+    The bare-document test is the file source's (one definition decides what skips
+    normalizing): `@timestamp`, an ECS object such as `event`, `aws` or `data_stream` (nested or
+    dotted), and no raw CloudTrail key; Logstash-shipped CloudTrail records also carry
     `@timestamp` but keep `eventName`.
 
     >>> is_ecs_document({"@timestamp": "2024-01-01T00:00:00.000Z", "event.action": "A"})

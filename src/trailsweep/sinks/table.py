@@ -25,7 +25,9 @@ def render_alert_table(alerts: Sequence[Alert], console: Console) -> None:
         table.add_column(heading, overflow="fold")
     for alert in alerts:
         grouped = {name for name, _ in alert.group_key}
-        group = "\n".join(_pair(name, value) for name, value in alert.group_key if name in alert.values)
+        group = "\n".join(
+            _pair(name, value) for name, value in alert.group_key if name in alert.values
+        )
         details = [(k, v) for k, v in alert.values.items() if k not in grouped][:MAX_DETAILS]
         table.add_row(
             escape(alert.rule.name),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import IO
 
@@ -20,8 +19,8 @@ def is_gzip(path: Path) -> bool:
 def open_binary(path: Path) -> IO[bytes]:
     """Open a file for reading bytes, transparently decompressing gzip."""
     if is_gzip(path):
-        return igzip.open(path, "rb")  # type: ignore[no-any-return]
-    return io.open(path, "rb")
+        return igzip.open(path, "rb")  # type: ignore[no-any-return,no-untyped-call]
+    return open(path, "rb")
 
 
 def read_all(path: Path) -> bytes:
