@@ -126,3 +126,12 @@ def test_unknown_field_is_a_null_keyword(esql: EsqlRunner) -> None:
     assert esql.compiled is not None
     assert esql.compiled.columns[1] == FieldSpec("not.in.schema", "keyword")
     assert _rows(esql, 'not.in.schema != "x"', [ACTION], rows) == []
+
+
+def test_and_binds_tighter_than_or(esql: EsqlRunner) -> None:
+    fields = [FieldSpec("a", "boolean"), FieldSpec("b", "boolean"), FieldSpec("c", "boolean")]
+    rows: list[dict[str, Any]] = [{"a": True, "b": False, "c": False}]
+    assert _rows(esql, "a OR b AND c", fields, rows) == [0]
+    assert _rows(esql, "(a OR b) AND c", fields, rows) == []
+    assert _rows(esql, "NOT (a OR b) OR NOT c AND a", fields, rows) == [0]
+    assert _rows(esql, "NOT (a AND NOT b)", fields, rows) == []

@@ -97,9 +97,11 @@ class ExpressionCompiler:
             for side, operand in ((expr.left, left), (expr.right, right)):
                 if operand.type not in ("boolean", "null"):
                     raise self.ctx.invalid(side.span, f"{expr.op.upper()} needs booleans")
-            connector = exp.And if expr.op == "and" else exp.Or
-            sql = connector(this=paren(single(left)), expression=paren(single(right)))
-            return Typed(sql, "boolean")
+            if expr.op == "or":
+                # OR binds loosest: its operands never need parentheses.
+                return Typed(exp.Or(this=single(left), expression=single(right)), "boolean")
+            operands = [_and_operand(single(side)) for side in (left, right)]
+            return Typed(exp.And(this=operands[0], expression=operands[1]), "boolean")
         if expr.op in ("+", "-", "*", "/", "%"):
             return arithmetic(self.ctx, expr, self.compile(expr.left), self.compile(expr.right))
         return comparison(self.ctx, expr, self.value(expr.left), self.value(expr.right))
@@ -139,6 +141,11 @@ class ExpressionCompiler:
         if function is None:
             raise self.ctx.unsupported(expr.span, f"cast to {expr.type_name}")
         return self._call(ast.Call(function, (expr.value,), False, expr.span))
+
+
+def _and_operand(sql: exp.Expression) -> exp.Expression:
+    # Only an OR (or a bare connector) inside AND needs parentheses: AND binds tighter.
+    return exp.Paren(this=sql) if isinstance(sql, exp.Or) else sql
 
 
 def constant(value: object) -> Typed:
