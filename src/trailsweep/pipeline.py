@@ -59,14 +59,23 @@ def scan(
         builder.add(flatten_document(document), record.location)
         counters.records_evaluated += 1
     events = builder.build()
-    alerts = evaluate(plans, events)
+    alerts = evaluate(plans, events, report, counters)
     for alert in alerts:
         counters.alerts[alert.rule.rule_id] += 1
     return ScanReport(alerts=tuple(alerts), summary=counters.frozen())
 
 
-def evaluate(plans: Sequence[RulePlan], events: EventTable) -> list[Alert]:
-    """Run every planned rule over one events table and build its alerts."""
+def evaluate(
+    plans: Sequence[RulePlan],
+    events: EventTable,
+    report: Diagnostic | None = None,
+    counters: RunCounters | None = None,
+) -> list[Alert]:
+    """Run every planned rule over one events table and build its alerts.
+
+    ES|QL caps every result (LIMIT 1000 when the query has none); a result cut by that cap is
+    reported, never cut silently.
+    """
     engine = DuckDBEngine()
     try:
         engine.register(events)
@@ -74,6 +83,18 @@ def evaluate(plans: Sequence[RulePlan], events: EventTable) -> list[Alert]:
         for plan in plans:
             compiled = plan.compile(events.schema)
             result = engine.run(compiled)
+            rows = result.rows
+            limit = compiled.implicit_limit
+            if limit is not None and len(rows) > limit:
+                rows = rows[:limit]
+                if counters is not None:
+                    counters.results_truncated[plan.rule.rule_id] += 1
+                if report is not None:
+                    message = (
+                        f"rule {plan.rule.name!r}: more than {limit} result rows; ES|QL's "
+                        f"result limit keeps the first {limit} (narrow the input or the query)"
+                    )
+                    report("warning", message)
             rule_alerts = [
                 build_alert(
                     plan.rule,
@@ -84,7 +105,7 @@ def evaluate(plans: Sequence[RulePlan], events: EventTable) -> list[Alert]:
                     events.locations,
                     plan.parameters,
                 )
-                for row in result.rows
+                for row in rows
             ]
             rule_alerts.sort(key=lambda alert: _sort_key(alert.group_key))
             alerts.extend(rule_alerts)

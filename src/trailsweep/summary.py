@@ -24,6 +24,7 @@ class RunCounters:
     records_rejected: Counter[str] = field(default_factory=Counter)
     records_with_warnings: int = 0
     alerts: Counter[str] = field(default_factory=Counter)
+    results_truncated: Counter[str] = field(default_factory=Counter)
 
     def frozen(self) -> RunSummary:
         """The counts as an immutable summary."""
@@ -36,6 +37,7 @@ class RunCounters:
             records_rejected=dict(sorted(self.records_rejected.items())),
             records_with_warnings=self.records_with_warnings,
             alerts=dict(sorted(self.alerts.items())),
+            results_truncated=dict(sorted(self.results_truncated.items())),
         )
 
 
@@ -51,6 +53,7 @@ class RunSummary:
     records_rejected: dict[str, int]
     records_with_warnings: int
     alerts: dict[str, int]
+    results_truncated: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_rejected(self) -> int:
@@ -77,5 +80,9 @@ class RunSummary:
                 "rejected_by_reason": self.records_rejected,
                 "with_warnings": self.records_with_warnings,
             },
-            "alerts": {"total": sum(self.alerts.values()), "by_rule": self.alerts},
+            "alerts": {
+                "total": sum(self.alerts.values()),
+                "by_rule": self.alerts,
+                "results_truncated_by_rule": self.results_truncated,
+            },
         }

@@ -44,13 +44,12 @@ def plan_rule(rule: Rule, overrides: Mapping[str, object] | None = None) -> Rule
     query = parse_rule_query(rule)
     declared = {p.name for p in rule.parameters}
     applicable = {k: v for k, v in (overrides or {}).items() if k in declared}
-    fields = query.source_fields()
     return RulePlan(
         rule=rule,
         query=query,
         parameters=rule.parameter_values(applicable),
-        source_fields=frozenset(f for f in fields if "*" not in f),
-        source_patterns=frozenset(f for f in fields if "*" in f),
+        source_fields=query.source_fields(),
+        source_patterns=query.source_patterns(),
     )
 
 
