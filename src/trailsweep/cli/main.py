@@ -130,7 +130,7 @@ def normalize_command(
     finally:
         if output is not None:
             target.close()
-    _finish(counters.frozen(), stats, quiet, alerts=0, fail_on_alert=False)
+    _finish(counters.frozen(), stats, quiet, alerts=None, fail_on_alert=False)
 
 
 @app.command("simulate")
@@ -217,7 +217,7 @@ def _text_target(output: Path | None) -> TextIO:
 
 
 def _finish(
-    summary: RunSummary, stats: Path | None, quiet: bool, *, alerts: int, fail_on_alert: bool
+    summary: RunSummary, stats: Path | None, quiet: bool, *, alerts: int | None, fail_on_alert: bool
 ) -> None:
     if stats is not None:
         stats.write_bytes(orjson.dumps(summary.as_json(), option=orjson.OPT_INDENT_2))
@@ -228,7 +228,7 @@ def _finish(
     raise typer.Exit(EXIT_REJECTED_INPUT if summary.had_rejections else EXIT_OK)
 
 
-def _summary_line(summary: RunSummary, alerts: int) -> str:
+def _summary_line(summary: RunSummary, alerts: int | None) -> str:
     skipped = sum(summary.files_skipped.values())
     text = (
         f"files: {summary.files_read} read, {skipped} skipped, {summary.files_rejected} rejected; "
@@ -240,7 +240,7 @@ def _summary_line(summary: RunSummary, alerts: int) -> str:
         text += f" ({reasons})"
     if summary.records_with_warnings:
         text += f", {summary.records_with_warnings} with warnings"
-    return text + f"; alerts: {alerts}"
+    return text if alerts is None else text + f"; alerts: {alerts}"
 
 
 def _usage(message: str) -> NoReturn:
