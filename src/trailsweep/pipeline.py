@@ -10,6 +10,7 @@ from typing import Any
 from trailsweep.alerts import Alert, build_alert
 from trailsweep.engine.duckdb_engine import DuckDBEngine
 from trailsweep.engine.plan import RulePlan, plan_rules
+from trailsweep.engine.prefilter import Prefilter, build_prefilter
 from trailsweep.engine.table import EventTable, EventTableBuilder
 from trailsweep.errors import InputError
 from trailsweep.normalize import (
@@ -18,6 +19,7 @@ from trailsweep.normalize import (
     ecs_document_from,
     flatten_document,
     normalize_record,
+    screen_record,
 )
 from trailsweep.rules.model import Rule
 from trailsweep.sources import Rejection, SkippedFile, SourceRecord, discover, read_file
@@ -55,7 +57,11 @@ def scan(
     counters = RunCounters()
     report: Diagnostic = on_diagnostic or (lambda level, message: None)
     builder = EventTableBuilder(_wanted_fields(plans), _wanted_patterns(plans))
-    for record, document in read_documents(paths, options.normalize, counters, report):
+    prefilter = build_prefilter(plans)
+    documents = read_documents(
+        paths, options.normalize, counters, report, None if prefilter.everything else prefilter
+    )
+    for record, document in documents:
         builder.add(flatten_document(document), record.location)
         counters.records_evaluated += 1
     events = builder.build()
@@ -115,11 +121,29 @@ def evaluate(
 
 
 def read_documents(
-    paths: Iterable[Path], options: NormalizeOptions, counters: RunCounters, report: Diagnostic
+    paths: Iterable[Path],
+    options: NormalizeOptions,
+    counters: RunCounters,
+    report: Diagnostic,
+    prefilter: Prefilter | None = None,
 ) -> Iterator[tuple[SourceRecord, dict[str, Any]]]:
     """Each readable record under `paths` as a nested ECS document, counting and reporting the
-    rest (what `trailsweep normalize` writes, and what `scan` evaluates)."""
+    rest (what `trailsweep normalize` writes, and what `scan` evaluates).
+
+    With a prefilter, a raw record that no rule can match is screened (so that bad records are
+    rejected whatever the rules) and counted as evaluated without being normalized.
+    """
     for record in _read_records(paths, counters, report):
+        if prefilter is not None and record.kind == "cloudtrail":
+            try:
+                screen_record(record.data)
+            except RecordRejected as exc:
+                _reject(record, exc.reason, counters, report)
+                continue
+            if not prefilter.passes(record.data):
+                counters.records_evaluated += 1
+                counters.records_prefiltered += 1
+                continue
         document = _normalized(record, options, counters, report)
         if document is not None:
             yield record, document
@@ -164,20 +188,23 @@ def _normalized(
         try:
             return ecs_document_from(record.data)
         except InputError as exc:
-            counters.records_rejected[reason_category(exc.message)] += 1
-            report("error", f"{record.location}: {exc.message}")
+            _reject(record, exc.message, counters, report)
             return None
     try:
         normalized = normalize_record(record.data, options)
     except RecordRejected as exc:
-        counters.records_rejected[reason_category(exc.reason)] += 1
-        report("error", f"{record.location}: {exc.reason}")
+        _reject(record, exc.reason, counters, report)
         return None
     if normalized.warnings:
         counters.records_with_warnings += 1
         for warning in normalized.warnings:
             report("warning", f"{record.location}: {warning}")
     return normalized.document
+
+
+def _reject(record: SourceRecord, reason: str, counters: RunCounters, report: Diagnostic) -> None:
+    counters.records_rejected[reason_category(reason)] += 1
+    report("error", f"{record.location}: {reason}")
 
 
 def _wanted_fields(plans: Sequence[RulePlan]) -> list[str]:

@@ -23,6 +23,7 @@ class RunCounters:
     records_evaluated: int = 0
     records_rejected: Counter[str] = field(default_factory=Counter)
     records_with_warnings: int = 0
+    records_prefiltered: int = 0
     alerts: Counter[str] = field(default_factory=Counter)
     results_truncated: Counter[str] = field(default_factory=Counter)
 
@@ -36,6 +37,7 @@ class RunCounters:
             records_evaluated=self.records_evaluated,
             records_rejected=dict(sorted(self.records_rejected.items())),
             records_with_warnings=self.records_with_warnings,
+            records_prefiltered=self.records_prefiltered,
             alerts=dict(sorted(self.alerts.items())),
             results_truncated=dict(sorted(self.results_truncated.items())),
         )
@@ -52,6 +54,7 @@ class RunSummary:
     records_evaluated: int
     records_rejected: dict[str, int]
     records_with_warnings: int
+    records_prefiltered: int
     alerts: dict[str, int]
     results_truncated: dict[str, int] = field(default_factory=dict)
 
@@ -79,6 +82,7 @@ class RunSummary:
                 "rejected": self.total_rejected,
                 "rejected_by_reason": self.records_rejected,
                 "with_warnings": self.records_with_warnings,
+                "dropped_by_prefilter": self.records_prefiltered,
             },
             "alerts": {
                 "total": sum(self.alerts.values()),

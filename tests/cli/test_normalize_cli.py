@@ -85,7 +85,11 @@ def test_normalize_output_is_bulk_ready_nested_json(tmp_path: Path, shared_dir: 
     result = runner.invoke(app, ["normalize", str(log), "-o", str(out), "--namespace", "ep"])
     assert result.exit_code == 0
     (document,) = [json.loads(line) for line in out.read_text().splitlines()]
-    assert document["data_stream"] == {"dataset": "aws.cloudtrail", "namespace": "ep", "type": "logs"}
+    assert document["data_stream"] == {
+        "dataset": "aws.cloudtrail",
+        "namespace": "ep",
+        "type": "logs",
+    }
     assert document["event"]["action"] == "GetBucketPolicy"
     assert "records: 1 read, 1 evaluated, 0 rejected" in result.stderr
 

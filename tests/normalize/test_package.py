@@ -13,15 +13,18 @@ import trailsweep.normalize as normalize
 
 def test_public_api_is_pinned() -> None:
     assert sorted(normalize.__all__) == [
+        "CONSTANT_FIELDS",
         "GeoIpDatabase",
         "NormalizeOptions",
         "NormalizedRecord",
         "RecordRejected",
+        "VERBATIM_SOURCES",
         "ecs_document_from",
         "flatten_document",
         "is_ecs_document",
         "normalize_record",
         "open_geoip",
+        "screen_record",
     ]
     for name in normalize.__all__:
         assert getattr(normalize, name) is not None

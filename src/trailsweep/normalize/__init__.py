@@ -12,9 +12,15 @@ from trailsweep.normalize.ecs_input import ecs_document_from, is_ecs_document
 from trailsweep.normalize.flatten import flatten_document
 from trailsweep.normalize.geoip import GeoIpDatabase, open_geoip
 from trailsweep.normalize.model import NormalizedRecord, NormalizeOptions, RecordRejected
-from trailsweep.normalize.record import normalize_record
+from trailsweep.normalize.record import (
+    CONSTANT_FIELDS,
+    VERBATIM_SOURCES,
+    normalize_record,
+    screen_record,
+)
 
 __all__ = [
+    "CONSTANT_FIELDS",
     "GeoIpDatabase",
     "NormalizeOptions",
     "NormalizedRecord",
@@ -24,4 +30,6 @@ __all__ = [
     "is_ecs_document",
     "normalize_record",
     "open_geoip",
+    "screen_record",
+    "VERBATIM_SOURCES",
 ]

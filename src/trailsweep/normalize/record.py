@@ -63,6 +63,34 @@ _PAYLOAD_COPIES: tuple[tuple[str, tuple[str, ...], FieldPath], ...] = (
     ("request_parameters", ("userName",), ("user", "target", "name")),
 )
 _TRUE_FALSE = {"true": True, "false": False}
+_SCREENED_KEYS = ("eventSource", "eventName", "eventTime", "@timestamp")
+
+VERBATIM_SOURCES: dict[str, str] = {
+    ".".join(path): key
+    for key, path in _KEYWORDS
+    if sum(1 for _, other in _KEYWORDS if other == path) == 1
+}
+"""ECS keyword fields that are a verbatim copy of one raw top-level key (event.action is
+eventName ...): a reader may test the raw key instead of the normalized field."""
+
+CONSTANT_FIELDS: dict[str, str] = {
+    "data_stream.dataset": DATASET,
+    "data_stream.type": "logs",
+    "event.dataset": DATASET,
+    "event.module": "aws",
+}
+"""ECS fields with the same value on every normalized record."""
+
+
+def screen_record(record: Any) -> None:
+    """The checks of normalize_record that reject a record, without normalizing it: the same
+    RecordRejected for a record that is not an object, not CloudTrail, or not placed in time."""
+    if not isinstance(record, Mapping):
+        raise RecordRejected(f"not a JSON object: the record is {kind_of(record)}")
+    cleaned = strip_empty({key: record.get(key) for key in _SCREENED_KEYS}) or {}
+    if "eventSource" not in cleaned and "eventName" not in cleaned:
+        raise RecordRejected("not CloudTrail: the record has neither eventSource nor eventName")
+    _timestamp(cleaned, [])
 
 
 def normalize_record(record: Any, options: NormalizeOptions = DEFAULT_OPTIONS) -> NormalizedRecord:
