@@ -280,3 +280,33 @@ def test_tls_details() -> None:
     flat = _flat(_record(tlsDetails=details))
     assert (flat["tls.version_protocol"], flat["tls.version"]) == ("tls", "1.3")
     assert flat["tls.cipher"] == "TLS_AES_128_GCM_SHA256"
+
+
+def test_screen_record_rejects_exactly_what_normalize_record_rejects() -> None:
+    from trailsweep.normalize import screen_record
+
+    base = {"eventSource": "s3.amazonaws.com", "eventName": "GetBucketAcl"}
+    cases: list[object] = [
+        [1],
+        {"eventTime": "2026-03-14T10:00:01Z"},
+        {**base},
+        {**base, "eventTime": "2026-02-30T10:00:01Z"},
+        {**base, "eventTime": "soon"},
+        {**base, "eventTime": "2026-03-14T10:00:01Z"},
+        {**base, "eventTime": "2026-03-14T10:00:01.250+02:00"},
+        {"eventSource": "-", "eventName": "", "eventTime": "2026-03-14T10:00:01Z"},
+        {"eventSource": {"x": 1}, "eventTime": "2026-03-14T10:00:01Z"},
+        {**base, "@timestamp": "2026-03-14T10:00:01.000Z"},
+    ]
+    for case in cases:
+        try:
+            normalize_record(case)
+            expected = None
+        except RecordRejected as exc:
+            expected = exc.reason
+        try:
+            screen_record(case)
+            screened = None
+        except RecordRejected as exc:
+            screened = exc.reason
+        assert screened == expected, case

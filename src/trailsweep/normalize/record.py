@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import orjson
 
 from trailsweep.normalize.addresses import canonical_ip
 from trailsweep.normalize.categorization import categorize
-from trailsweep.normalize.empty_values import strip_empty
+from trailsweep.normalize.empty_values import PLACEHOLDER_STRINGS, strip_empty
 from trailsweep.normalize.fields import FieldPath, append_unique, keyword, kind_of, lookup, put
 from trailsweep.normalize.geoip import as_fields, geo_fields
 from trailsweep.normalize.identity import RELATED_USER, USER_NAME, map_user_identity
@@ -64,6 +66,7 @@ _PAYLOAD_COPIES: tuple[tuple[str, tuple[str, ...], FieldPath], ...] = (
 )
 _TRUE_FALSE = {"true": True, "false": False}
 _SCREENED_KEYS = ("eventSource", "eventName", "eventTime", "@timestamp")
+_CLOUDTRAIL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
 
 VERBATIM_SOURCES: dict[str, str] = {
     ".".join(path): key
@@ -82,11 +85,29 @@ CONSTANT_FIELDS: dict[str, str] = {
 """ECS fields with the same value on every normalized record."""
 
 
+def _is_text(value: Any) -> bool:
+    return type(value) is str and value not in PLACEHOLDER_STRINGS
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def screen_record(record: Any) -> None:
     """The checks of normalize_record that reject a record, without normalizing it: the same
     RecordRejected for a record that is not an object, not CloudTrail, or not placed in time."""
     if not isinstance(record, Mapping):
         raise RecordRejected(f"not a JSON object: the record is {kind_of(record)}")
+    event_time = record.get("eventTime")
+    if type(event_time) is str and _CLOUDTRAIL_TIME.match(event_time) and _valid_date(event_time):
+        # The shape CloudTrail always writes: valid, so only the CloudTrail keys need a look.
+        source, name = record.get("eventSource"), record.get("eventName")
+        if _is_text(source) or _is_text(name):
+            return
     cleaned = strip_empty({key: record.get(key) for key in _SCREENED_KEYS}) or {}
     if "eventSource" not in cleaned and "eventName" not in cleaned:
         raise RecordRejected("not CloudTrail: the record has neither eventSource nor eventName")
