@@ -1,4 +1,8 @@
-"""Terminal sink: alerts as readable tables (rich), one per rule, for a person at a terminal."""
+"""Terminal sink: alerts as readable cards (rich), grouped by rule, for a person at a terminal.
+
+Cards rather than a wide table: ARNs and user agents are long, and a card stays readable in an
+80-column terminal.
+"""
 
 from __future__ import annotations
 
@@ -7,56 +11,50 @@ from itertools import groupby
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
 from trailsweep.alerts import Alert
 
 MAX_LISTED = 2
-MAX_DETAILS = 3
+MAX_DETAILS = 4
 
 
 def render_alert_table(alerts: Sequence[Alert], console: Console) -> None:
-    """Per rule: one row per alert with the group it fired for, its first investigation fields
-    (the rule's own choice of what matters) and the start of its id."""
+    """Per rule, one card per alert: its id, the group it fired for, then the rule's first
+    investigation fields (the rule's own choice of what matters)."""
     if not alerts:
         console.print("[green]No alerts.[/green]")
         return
     for _, grouped in groupby(alerts, key=lambda alert: alert.rule.rule_id):
         rule_alerts = list(grouped)
-        console.print(_rule_table(rule_alerts))
+        heading = Text(f"{rule_alerts[0].rule.name}: {len(rule_alerts)} alert(s)", style="bold")
+        console.print(heading)
+        for number, alert in enumerate(rule_alerts, start=1):
+            console.print(_card(number, alert))
 
 
-def _rule_table(alerts: list[Alert]) -> Table:
-    first = alerts[0]
-    group = [name for name, _ in first.group_key if name in first.values]
-    wanted = first.rule.investigation_fields or tuple(first.values)
-    details = [name for name in wanted if name not in group and name in first.values]
-    columns = group + details[:MAX_DETAILS]
-    title = f"{escape(first.rule.name)}: {len(alerts)} alert(s)"
-    table = Table(title=title, title_justify="left")
-    for name in columns:
-        table.add_column(escape(_short(name)), overflow="fold")
-    table.add_column("alert id", no_wrap=True)
-    for alert in alerts:
-        cells = [escape(_listed(alert.values.get(name))) for name in columns]
-        table.add_row(*cells, alert.uuid[:8])
-    return table
+def _card(number: int, alert: Alert) -> Text:
+    group = [name for name, _ in alert.group_key if name in alert.values]
+    wanted = alert.rule.investigation_fields or tuple(alert.values)
+    details = [name for name in wanted if name not in group and name in alert.values]
+    names = group + details[:MAX_DETAILS]
+    width = max(len(_label(name)) for name in names) if names else 0
+    # Text objects never interpret markup: ARNs and user agents are attacker-controlled.
+    card = Text(f"\n[{number}] ", style="bold cyan")
+    card.append(alert.uuid, style="dim")
+    for name in names:
+        card.append(f"\n    {_label(name).ljust(width)}  ", style="dim")
+        card.append(_listed(alert.values.get(name)))
+    return card
 
 
-def _short(name: str) -> str:
-    short = name.removeprefix("Esql.")
-    for prefix, replacement in (
-        ("aws_cloudtrail_", ""),
-        ("aws.cloudtrail.", ""),
-        ("time_window_date_trunc", "window"),
-    ):
-        short = short.replace(prefix, replacement)
-    return short
+def _label(name: str) -> str:
+    """A field name without the prefixes every row repeats (`Esql.`, `aws.cloudtrail.`)."""
+    label = name.removeprefix("Esql.").removeprefix("aws.cloudtrail.")
+    return label.removeprefix("aws_cloudtrail_")
 
 
 def _listed(value: Any) -> str:
-    # Values are attacker-controlled (ARNs, user agents): the caller escapes them for rich.
     if not isinstance(value, list):
         return "" if value is None else str(value)
     shown = ", ".join(str(item) for item in value[:MAX_LISTED])
