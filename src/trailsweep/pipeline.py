@@ -35,6 +35,8 @@ class ScanOptions:
 
     normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
     parameters: Mapping[str, object] = field(default_factory=dict)
+    prefilter: bool = True
+    """Drop raw records no rule can match before normalizing them (same alerts, less work)."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,10 @@ def scan(
     counters = RunCounters()
     report: Diagnostic = on_diagnostic or (lambda level, message: None)
     builder = EventTableBuilder(_wanted_fields(plans), _wanted_patterns(plans))
-    prefilter = build_prefilter(plans)
+    prefilter = build_prefilter(plans, options.normalize)
+    active = options.prefilter and not prefilter.everything
     documents = read_documents(
-        paths, options.normalize, counters, report, None if prefilter.everything else prefilter
+        paths, options.normalize, counters, report, prefilter if active else None
     )
     for record, document in documents:
         builder.add(flatten_document(document), record.location)

@@ -28,6 +28,12 @@ def build_alert(
     yields the same id and an overlapping run updates instead of duplicating.
     """
     rendered = {name: json_value(value) for name, value in values.items()}
+    if not group_by:
+        # A row-per-event result's columns depend on which fields the batch happened to hold
+        # (KEEP aws.* keeps whatever aws.* fields exist); Elastic drops null columns
+        # (drop_null_columns), so a null value says nothing and is left out, keeping the row,
+        # and its id, the same whatever else was read.
+        rendered = {name: value for name, value in rendered.items() if value is not None}
     evidence = tuple(Evidence(event_ids[row], locations[row]) for row in evidence_rows)
     if group_by:
         group_key = tuple((name, rendered.get(name)) for name in group_by)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from trailsweep.esql.types import EsqlType
+from collections.abc import Iterable
+
+from trailsweep.esql.types import EsqlType, FieldSpec
 
 DATE_FIELDS = frozenset(
     {
@@ -72,3 +74,12 @@ def inferred_type(values: list[object]) -> EsqlType:
     if kinds == {"long", "double"}:
         return "double"
     return kinds.pop() if len(kinds) == 1 else "keyword"
+
+
+def assumed_schema(names: Iterable[str]) -> dict[str, FieldSpec]:
+    """Column specs for fields before any data is seen: the mapped type, else keyword (what
+    `rules validate` compiles against)."""
+    return {
+        name: FieldSpec(name, declared_type(name) or "keyword", name in MULTIVALUED_FIELDS)
+        for name in names
+    }
