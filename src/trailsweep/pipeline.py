@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ class ScanOptions:
     parameters: Mapping[str, object] = field(default_factory=dict)
     prefilter: bool = True
     """Drop raw records no rule can match before normalizing them (same alerts, less work)."""
+    now: datetime | None = None
+    """What NOW() is in queries (None: the clock, as in Elastic's rule runs)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def scan(
 ) -> ScanReport:
     """Read every file under `paths` once, evaluate every rule over the events, build alerts."""
     options = options or ScanOptions()
-    plans = plan_rules(rules, options.parameters)
+    plans = plan_rules(rules, options.parameters, options.now)
     counters = RunCounters()
     report: Diagnostic = on_diagnostic or (lambda level, message: None)
     builder = EventTableBuilder(_wanted_fields(plans), _wanted_patterns(plans))
@@ -117,6 +120,12 @@ def evaluate(
                 for row in rows
             ]
             rule_alerts.sort(key=lambda alert: _sort_key(alert.group_key))
+            if len(rule_alerts) > plan.rule.max_signals and report is not None:
+                report(
+                    "warning",
+                    f"rule {plan.rule.name!r}: {len(rule_alerts)} alerts; Elastic creates at most "
+                    f"max_signals={plan.rule.max_signals} per rule run, trailsweep keeps them all",
+                )
             alerts.extend(rule_alerts)
         return alerts
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, BinaryIO, NoReturn, TextIO
 
@@ -18,6 +19,7 @@ from trailsweep.cli.options import (
     EXIT_USAGE,
     parse_time_span,
 )
+from trailsweep.engine.validate import check_rule_files
 from trailsweep.errors import TrailsweepError
 from trailsweep.normalize import GeoIpDatabase, NormalizeOptions, open_geoip
 from trailsweep.pipeline import ScanOptions, read_documents, scan
@@ -79,6 +81,10 @@ def scan_command(
     fail_on_alert: Annotated[
         bool, typer.Option("--fail-on-alert", help="Exit 1 when any alert is raised.")
     ] = False,
+    now: Annotated[
+        datetime | None,
+        typer.Option(help="What NOW() means in queries (ISO time; default: the clock)."),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Evaluate the rules over CloudTrail files and print the alerts."""
@@ -96,7 +102,9 @@ def scan_command(
         except ValueError as exc:
             _usage(str(exc))
     rules = _rules(rule_paths)
-    options = ScanOptions(_normalize_options(asn_db, city_db, namespace), overrides)
+    if now is not None and now.tzinfo is not None:
+        now = now.astimezone(UTC).replace(tzinfo=None)
+    options = ScanOptions(_normalize_options(asn_db, city_db, namespace), overrides, now=now)
     try:
         report = scan(paths, rules, options, on_diagnostic=_print_diagnostic)
     except TrailsweepError as exc:
@@ -153,15 +161,29 @@ rules_app = typer.Typer(help="List and check rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 
+@rules_app.command("validate")
+def rules_validate(
+    rule_paths: Annotated[list[Path], typer.Argument(help="Rule files or folders.")],
+) -> None:
+    """Check that every rule loads, parses and runs; exit 0 only when all are supported."""
+    checks = list(check_rule_files(rule_paths))
+    for check in checks:
+        typer.echo(str(check))
+    failed = sum(1 for check in checks if not check.supported)
+    stderr.print(f"{len(checks) - failed} of {len(checks)} rule(s) supported", markup=False)
+    if not checks:
+        _usage("no rule files found")
+    raise typer.Exit(EXIT_ALERTS if failed else EXIT_OK)
+
+
 @rules_app.command("list")
 def rules_list(
     rule_paths: Annotated[list[Path] | None, typer.Argument(help="Rule files or folders.")] = None,
 ) -> None:
     """Show the bundled rules and any given ones."""
-    console = Console(highlight=False)
     for label, rules in (("bundled", bundled_rules()), ("given", _load(rule_paths or []))):
         for rule in rules:
-            console.print(f"{label}\t{rule.rule_id}\t{rule.severity}\t{rule.name}", markup=False)
+            typer.echo(f"{label}\t{rule.rule_id}\t{rule.severity}\t{rule.name}")
 
 
 def _rules(rule_paths: list[Path] | None) -> list[Rule]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from trailsweep.errors import RuleError
 from trailsweep.esql import CompiledQuery, Query, compile_query, parse_query
 from trailsweep.esql.types import FieldSpec
 from trailsweep.rules.model import Rule
+
+NOW_PARAMETER = "__now__"
 
 
 @dataclass(frozen=True)
@@ -21,9 +24,15 @@ class RulePlan:
     source_fields: frozenset[str]
     source_patterns: frozenset[str]
 
+    now: datetime | None = None
+    """NOW() for the query (None: the clock when it is compiled, as Elastic's rule run)."""
+
     def compile(self, schema: Mapping[str, FieldSpec]) -> CompiledQuery:
         """SQL for this rule over an events table with the given columns."""
-        return compile_query(self.query, schema, self.parameters)
+        parameters = dict(self.parameters)
+        if self.now is not None:
+            parameters[NOW_PARAMETER] = self.now
+        return compile_query(self.query, schema, parameters)
 
 
 def parse_rule_query(rule: Rule) -> Query:
@@ -39,7 +48,9 @@ def parse_rule_query(rule: Rule) -> Query:
     )
 
 
-def plan_rule(rule: Rule, overrides: Mapping[str, object] | None = None) -> RulePlan:
+def plan_rule(
+    rule: Rule, overrides: Mapping[str, object] | None = None, now: datetime | None = None
+) -> RulePlan:
     """Parse and prepare one rule, with parameter overrides that it declares."""
     query = parse_rule_query(rule)
     declared = {p.name for p in rule.parameters}
@@ -50,11 +61,14 @@ def plan_rule(rule: Rule, overrides: Mapping[str, object] | None = None) -> Rule
         parameters=rule.parameter_values(applicable),
         source_fields=query.source_fields(),
         source_patterns=query.source_patterns(),
+        now=now,
     )
 
 
 def plan_rules(
-    rules: Sequence[Rule], overrides: Mapping[str, object] | None = None
+    rules: Sequence[Rule],
+    overrides: Mapping[str, object] | None = None,
+    now: datetime | None = None,
 ) -> list[RulePlan]:
     """Plan every rule; an override that no rule declares is an error, not silently ignored."""
     overrides = overrides or {}
@@ -63,4 +77,4 @@ def plan_rules(
     if unknown:
         names = ", ".join(unknown)
         raise RuleError(f"no active rule has the parameter(s) {names}")
-    return [plan_rule(rule, overrides) for rule in rules]
+    return [plan_rule(rule, overrides, now) for rule in rules]

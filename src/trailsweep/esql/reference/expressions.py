@@ -12,9 +12,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from trailsweep.esql.reference.functions import AGGREGATES, CASTS, SCALARS, Site, add_months
+
 from trailsweep.esql import ast
 from trailsweep.esql.reference.context import Context
-from trailsweep.esql.reference.functions import AGGREGATES, CASTS, SCALARS, Site, add_months
 from trailsweep.esql.reference.patterns import PatternUnsupported, like_regex, rlike_regex
 from trailsweep.esql.reference.values import (
     Ip,
@@ -257,7 +258,9 @@ class Evaluator:
         if value is None:
             return None
         if not isinstance(value, str):
-            raise self.ctx.invalid(expr.value.span, f"LIKE/RLIKE needs a keyword, not {family(value)}")
+            raise self.ctx.invalid(
+                expr.value.span, f"LIKE/RLIKE needs a keyword, not {family(value)}"
+            )
         matched = any(regex.fullmatch(value) is not None for regex in regexes)
         return not matched if expr.negated else matched
 
