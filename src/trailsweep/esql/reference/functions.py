@@ -24,7 +24,6 @@ from trailsweep.esql.reference.values import (
     epoch_millis,
     family,
     is_null,
-    is_number,
     order_key,
     single,
 )
@@ -347,5 +346,3 @@ SCALARS: dict[str, Function] = {
     "now": _now,
 }
 """Scalar functions by lower-case name; anything else raises EsqlUnsupportedError."""
-
-_ = is_number  # re-exported helper used by callers of this module's conventions
