@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,23 +11,13 @@ from typing import Any
 from trailsweep.alerts import Alert, build_alert
 from trailsweep.engine.duckdb_engine import DuckDBEngine
 from trailsweep.engine.plan import RulePlan, plan_rules
-from trailsweep.engine.prefilter import Prefilter, build_prefilter
 from trailsweep.engine.table import EventTable, EventTableBuilder
-from trailsweep.errors import InputError
-from trailsweep.normalize import (
-    NormalizeOptions,
-    RecordRejected,
-    ecs_document_from,
-    flatten_document,
-    normalize_record,
-    screen_record,
-)
+from trailsweep.normalize import NormalizeOptions
+from trailsweep.parallel import ReaderSpec, read_files
+from trailsweep.reading import Diagnostic, count_unread, read_documents
 from trailsweep.rules.model import Rule
-from trailsweep.sources import Rejection, SkippedFile, SourceRecord, discover, read_file
-from trailsweep.summary import RunCounters, RunSummary, reason_category
-
-Diagnostic = Callable[[str, str], None]
-"""Receives (level, message) for each problem as it happens: level is "error" or "warning"."""
+from trailsweep.sources import discover
+from trailsweep.summary import RunCounters, RunSummary
 
 
 @dataclass(frozen=True)
@@ -36,6 +26,8 @@ class ScanOptions:
 
     normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
     parameters: Mapping[str, object] = field(default_factory=dict)
+    jobs: int | None = None
+    """Worker processes reading files (None: one per core, when the input is large enough)."""
     prefilter: bool = True
     """Drop raw records no rule can match before normalizing them (same alerts, less work)."""
     now: datetime | None = None
@@ -61,15 +53,29 @@ def scan(
     plans = plan_rules(rules, options.parameters, options.now)
     counters = RunCounters()
     report: Diagnostic = on_diagnostic or (lambda level, message: None)
-    builder = EventTableBuilder(_wanted_fields(plans), _wanted_patterns(plans))
-    prefilter = build_prefilter(plans, options.normalize)
-    active = options.prefilter and not prefilter.everything
-    documents = read_documents(
-        paths, options.normalize, counters, report, prefilter if active else None
+    fields, patterns = _wanted_fields(plans), _wanted_patterns(plans)
+    builder = EventTableBuilder(fields, patterns)
+    files: list[Path] = []
+    for found in discover(paths):
+        if isinstance(found, Path):
+            files.append(found)
+        else:
+            count_unread(found, counters, report)
+    spec = ReaderSpec.of(
+        rules,
+        options.parameters,
+        options.now,
+        options.normalize,
+        options.prefilter,
+        fields,
+        patterns,
     )
-    for record, document in documents:
-        builder.add(flatten_document(document), record.location)
-        counters.records_evaluated += 1
+    for outcome in read_files(files, spec, options.normalize, options.jobs):
+        counters.merge(outcome.counters)
+        for level, message in outcome.diagnostics:
+            report(level, message)
+        for flat, location in outcome.rows:
+            builder.add(flat, location)
     events = builder.build()
     alerts = evaluate(plans, events, report, counters)
     for alert in alerts:
@@ -130,93 +136,6 @@ def evaluate(
         return alerts
     finally:
         engine.close()
-
-
-def read_documents(
-    paths: Iterable[Path],
-    options: NormalizeOptions,
-    counters: RunCounters,
-    report: Diagnostic,
-    prefilter: Prefilter | None = None,
-) -> Iterator[tuple[SourceRecord, dict[str, Any]]]:
-    """Each readable record under `paths` as a nested ECS document, counting and reporting the
-    rest (what `trailsweep normalize` writes, and what `scan` evaluates).
-
-    With a prefilter, a raw record that no rule can match is screened (so that bad records are
-    rejected whatever the rules) and counted as evaluated without being normalized.
-    """
-    for record in _read_records(paths, counters, report):
-        if prefilter is not None and record.kind == "cloudtrail":
-            try:
-                screen_record(record.data)
-            except RecordRejected as exc:
-                _reject(record, exc.reason, counters, report)
-                continue
-            if not prefilter.passes(record.data):
-                counters.records_evaluated += 1
-                counters.records_prefiltered += 1
-                continue
-        document = _normalized(record, options, counters, report)
-        if document is not None:
-            yield record, document
-
-
-def _read_records(
-    paths: Iterable[Path], counters: RunCounters, report: Diagnostic
-) -> Iterable[SourceRecord]:
-    for found in discover(paths):
-        if isinstance(found, SkippedFile):
-            counters.files_skipped[found.reason] += 1
-            continue
-        if isinstance(found, Rejection):
-            counters.files_rejected += 1
-            report("error", str(found))
-            continue
-        counters.files_read += 1
-        for item in read_file(found):
-            if isinstance(item, SourceRecord):
-                counters.records_read += 1
-                yield item
-            elif isinstance(item, SkippedFile):
-                counters.files_read -= 1
-                counters.files_skipped[item.reason] += 1
-            else:
-                _count_rejection(item, counters)
-                report("error", str(item))
-
-
-def _count_rejection(rejection: Rejection, counters: RunCounters) -> None:
-    if rejection.records == 0:
-        counters.files_rejected += 1
-        return
-    counters.records_read += rejection.records
-    counters.records_rejected[reason_category(rejection.reason)] += rejection.records
-
-
-def _normalized(
-    record: SourceRecord, options: NormalizeOptions, counters: RunCounters, report: Diagnostic
-) -> dict[str, Any] | None:
-    if record.kind == "ecs":
-        try:
-            return ecs_document_from(record.data)
-        except InputError as exc:
-            _reject(record, exc.message, counters, report)
-            return None
-    try:
-        normalized = normalize_record(record.data, options)
-    except RecordRejected as exc:
-        _reject(record, exc.reason, counters, report)
-        return None
-    if normalized.warnings:
-        counters.records_with_warnings += 1
-        for warning in normalized.warnings:
-            report("warning", f"{record.location}: {warning}")
-    return normalized.document
-
-
-def _reject(record: SourceRecord, reason: str, counters: RunCounters, report: Diagnostic) -> None:
-    counters.records_rejected[reason_category(reason)] += 1
-    report("error", f"{record.location}: {reason}")
 
 
 def _wanted_fields(plans: Sequence[RulePlan]) -> list[str]:

@@ -27,6 +27,19 @@ class RunCounters:
     alerts: Counter[str] = field(default_factory=Counter)
     results_truncated: Counter[str] = field(default_factory=Counter)
 
+    def merge(self, other: RunCounters) -> None:
+        """Add another run's counts (a worker's, for one file) to these."""
+        self.files_read += other.files_read
+        self.files_rejected += other.files_rejected
+        self.files_skipped.update(other.files_skipped)
+        self.records_read += other.records_read
+        self.records_evaluated += other.records_evaluated
+        self.records_rejected.update(other.records_rejected)
+        self.records_with_warnings += other.records_with_warnings
+        self.records_prefiltered += other.records_prefiltered
+        self.alerts.update(other.alerts)
+        self.results_truncated.update(other.results_truncated)
+
     def frozen(self) -> RunSummary:
         """The counts as an immutable summary."""
         return RunSummary(

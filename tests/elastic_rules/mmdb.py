@@ -136,10 +136,7 @@ def write_asn_database(path: Path, networks: Sequence[tuple[str, int, str]]) -> 
     encoded_metadata = b"".join(
         [
             _control(_MAP, len(metadata)),
-            *(
-                encode(key) + _metadata_value(key, value)
-                for key, value in metadata.items()
-            ),
+            *(encode(key) + _metadata_value(key, value) for key, value in metadata.items()),
         ]
     )
     path.write_bytes(tree.encode() + bytes(16) + bytes(data) + _METADATA_MARKER + encoded_metadata)

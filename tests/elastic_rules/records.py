@@ -124,11 +124,12 @@ def event(
     response: Any = None,
     additional: Any = None,
     resources: list[dict[str, Any]] | None = None,
-    error: tuple[str, str] | None = None,
+    error: tuple[str | None, str] | None = None,
     read_only: bool = False,
     category: str = "Management",
     recipient: str = ACCOUNT,
     tls_host: str | None = None,
+    event_type: str = "AwsApiCall",
     day: str = DAY,
 ) -> dict[str, Any]:
     """One CloudTrail record in the key order CloudTrail writes; `at` is `HH:MM:SS` UTC."""
@@ -144,7 +145,10 @@ def event(
         "userAgent": client.user_agent,
     }
     if error is not None:
-        record["errorCode"], record["errorMessage"] = error
+        code, message = error
+        if code is not None:
+            record["errorCode"] = code
+        record["errorMessage"] = message
     record["requestParameters"] = request
     record["responseElements"] = response
     if additional is not None:
@@ -154,7 +158,7 @@ def event(
     record["readOnly"] = read_only
     if resources is not None:
         record["resources"] = resources
-    record["eventType"] = "AwsApiCall"
+    record["eventType"] = event_type
     record["managementEvent"] = category == "Management"
     record["recipientAccountId"] = recipient
     record["eventCategory"] = category
@@ -165,3 +169,11 @@ def event(
             "clientProvidedHostHeader": tls_host,
         }
     return record
+
+
+@dataclass(frozen=True)
+class EventSets:
+    """A rule's two event sets: one it must alert on, and a near miss it must not."""
+
+    positive: list[dict[str, Any]]
+    negative: list[dict[str, Any]]

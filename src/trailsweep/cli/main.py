@@ -85,6 +85,10 @@ def scan_command(
         datetime | None,
         typer.Option(help="What NOW() means in queries (ISO time; default: the clock)."),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Reader processes (default: one per core on big input)."),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Evaluate the rules over CloudTrail files and print the alerts."""
@@ -104,7 +108,10 @@ def scan_command(
     rules = _rules(rule_paths)
     if now is not None and now.tzinfo is not None:
         now = now.astimezone(UTC).replace(tzinfo=None)
-    options = ScanOptions(_normalize_options(asn_db, city_db, namespace), overrides, now=now)
+    if jobs is not None and jobs < 1:
+        _usage("--jobs must be 1 or more")
+    normalize = _normalize_options(asn_db, city_db, namespace)
+    options = ScanOptions(normalize, overrides, jobs=jobs, now=now)
     try:
         report = scan(paths, rules, options, on_diagnostic=_print_diagnostic)
     except TrailsweepError as exc:

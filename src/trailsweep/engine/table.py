@@ -165,3 +165,16 @@ _CONVERTERS: dict[EsqlType, Callable[[Any], Any]] = {
     "boolean": _to_boolean,
     "null": lambda value: None,
 }
+
+
+def select_fields(
+    flat: Mapping[str, Any], fields: Iterable[str], patterns: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The wanted part of a flattened document: named fields, and fields matching a pattern."""
+    selected = {name: flat[name] for name in fields if name in flat}
+    pattern_list = tuple(patterns)
+    if pattern_list:
+        for name, value in flat.items():
+            if name not in selected and any(fnmatch.fnmatchcase(name, p) for p in pattern_list):
+                selected[name] = value
+    return selected

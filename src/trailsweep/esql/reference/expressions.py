@@ -12,10 +12,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from trailsweep.esql.reference.functions import AGGREGATES, CASTS, SCALARS, Site, add_months
-
 from trailsweep.esql import ast
 from trailsweep.esql.reference.context import Context
+from trailsweep.esql.reference.functions import AGGREGATES, CASTS, SCALARS, Site, add_months
 from trailsweep.esql.reference.patterns import PatternUnsupported, like_regex, rlike_regex
 from trailsweep.esql.reference.values import (
     Ip,

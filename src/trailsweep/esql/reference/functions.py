@@ -30,8 +30,10 @@ from trailsweep.esql.reference.values import (
 from trailsweep.esql.timespan import TimeSpan, parse_timespan
 
 AGGREGATES = frozenset({"count", "count_distinct", "values", "min", "max", "sum", "avg"})
-CASTS = {"keyword": "to_string", "string": "to_string", "text": "to_string",
-         "double": "to_double", "long": "to_long", "integer": "to_integer", "int": "to_integer"}  # fmt: skip
+CASTS = {
+    **dict.fromkeys(("keyword", "string", "text"), "to_string"),
+    **{"double": "to_double", "long": "to_long", "integer": "to_integer", "int": "to_integer"},
+}
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _EPOCH = datetime(1970, 1, 1)
@@ -45,9 +47,13 @@ for _names, _millis in (
     ("week weeks wk ww", 7 * 86_400_000),
 ):
     _DIFF_UNITS.update(dict.fromkeys(_names.split(), _millis))
-_CALENDAR_DIFF_UNITS = frozenset("year years yyyy yy quarter quarters qq q month months mm m".split())
-_SUB_MILLI_UNITS = {"microsecond": 1_000, "microseconds": 1_000, "mcs": 1_000,
-                    "nanosecond": 1_000_000, "nanoseconds": 1_000_000, "ns": 1_000_000}  # fmt: skip
+_CALENDAR_DIFF_UNITS = frozenset(
+    "year years yyyy yy quarter quarters qq q month months mm m".split()
+)
+_SUB_MILLI_UNITS = {
+    **dict.fromkeys(("microsecond", "microseconds", "mcs"), 1_000),
+    **dict.fromkeys(("nanosecond", "nanoseconds", "ns"), 1_000_000),
+}
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,16 @@ import re
 _DIGIT = [(0x30, 0x39)]
 _SPACE = [(0x09, 0x0A), (0x0D, 0x0D), (0x20, 0x20)]
 _WORD = [(0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A)]
-_PREDEFINED = {"d": (_DIGIT, False), "D": (_DIGIT, True), "s": (_SPACE, False),
-               "S": (_SPACE, True), "w": (_WORD, False), "W": (_WORD, True)}  # fmt: skip
+_PREDEFINED = {
+    **{"d": (_DIGIT, False), "s": (_SPACE, False), "w": (_WORD, False)},
+    **{"D": (_DIGIT, True), "S": (_SPACE, True), "W": (_WORD, True)},
+}
 
 # Lucene RegExp.ALL operators the reference does not implement.
-_UNSUPPORTED = {"#": "empty language", "@": "any string", "&": "intersection",
-                "~": "complement", "<": "numeric interval", ">": "numeric interval"}  # fmt: skip
+_UNSUPPORTED = {
+    **{"#": "empty language", "@": "any string", "&": "intersection", "~": "complement"},
+    **dict.fromkeys("<>", "numeric interval"),
+}
 
 
 class PatternUnsupported(ValueError):

@@ -1,0 +1,149 @@
+"""Reading files in worker processes, one file at a time, merged back in file order.
+
+A worker reads a file, screens, prefilters and normalizes its records, and keeps only the
+fields the rules read; the parent gets those rows, the counts and the diagnostics of each file
+in the order the files were found, so output and messages are the same as a one-process run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from trailsweep.engine.plan import plan_rules
+from trailsweep.engine.prefilter import Prefilter, build_prefilter
+from trailsweep.engine.table import select_fields
+from trailsweep.errors import Location
+from trailsweep.normalize import NormalizeOptions, flatten_document, open_geoip
+from trailsweep.reading import file_documents
+from trailsweep.rules.model import Rule
+from trailsweep.summary import RunCounters
+
+# Below this much input, starting workers costs more than it saves.
+PARALLEL_MIN_BYTES = 32 << 20
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    """Everything a worker needs to read files as the parent would (picklable)."""
+
+    rules: tuple[Rule, ...]
+    parameters: Mapping[str, object]
+    now: datetime | None
+    namespace: str
+    asn_path: str | None
+    city_path: str | None
+    prefilter: bool
+    fields: tuple[str, ...]
+    patterns: tuple[str, ...]
+
+    @staticmethod
+    def of(
+        rules: Sequence[Rule],
+        parameters: Mapping[str, object],
+        now: datetime | None,
+        options: NormalizeOptions,
+        prefilter: bool,
+        fields: Iterable[str],
+        patterns: Iterable[str],
+    ) -> ReaderSpec:
+        """The spec of a scan (databases travel as paths and are reopened in each worker)."""
+        return ReaderSpec(
+            rules=tuple(rules),
+            parameters=dict(parameters),
+            now=now,
+            namespace=options.namespace,
+            asn_path=options.asn_db.path if options.asn_db is not None else None,
+            city_path=options.city_db.path if options.city_db is not None else None,
+            prefilter=prefilter,
+            fields=tuple(fields),
+            patterns=tuple(patterns),
+        )
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What reading one file produced: rows of wanted fields, counts and diagnostics."""
+
+    rows: list[tuple[dict[str, Any], Location]]
+    counters: RunCounters
+    diagnostics: list[tuple[str, str]]
+
+
+class FileReader:
+    """Reads files under one spec; built once per process."""
+
+    def __init__(self, spec: ReaderSpec, options: NormalizeOptions | None = None) -> None:
+        self._spec = spec
+        self._options = options or NormalizeOptions(
+            namespace=spec.namespace,
+            asn_db=open_geoip(spec.asn_path) if spec.asn_path else None,
+            city_db=open_geoip(spec.city_path) if spec.city_path else None,
+        )
+        plans = plan_rules(spec.rules, spec.parameters, spec.now)
+        prefilter = build_prefilter(plans, self._options)
+        active = spec.prefilter and not prefilter.everything
+        self._prefilter: Prefilter | None = prefilter if active else None
+
+    def read(self, path: Path) -> FileOutcome:
+        """Read one file."""
+        counters = RunCounters()
+        diagnostics: list[tuple[str, str]] = []
+        rows = []
+        documents = file_documents(
+            path,
+            self._options,
+            counters,
+            lambda level, message: diagnostics.append((level, message)),
+            self._prefilter,
+        )
+        for record, document in documents:
+            flat = select_fields(flatten_document(document), self._spec.fields, self._spec.patterns)
+            rows.append((flat, record.location))
+            counters.records_evaluated += 1
+        return FileOutcome(rows, counters, diagnostics)
+
+
+def read_files(
+    files: Sequence[Path], spec: ReaderSpec, options: NormalizeOptions, jobs: int | None
+) -> Iterator[FileOutcome]:
+    """The outcome of every file, in order. `jobs` workers when given; when None, one per core
+    once the input is large enough to pay for starting them."""
+    workers = min(jobs or os.cpu_count() or 1, len(files))
+    worth_it = jobs is not None or _total_size(files) >= PARALLEL_MIN_BYTES
+    if workers > 1 and worth_it:
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with context.Pool(workers, initializer=_start_worker, initargs=(spec,)) as pool:
+            yield from pool.imap(_read_in_worker, files, chunksize=4)
+        return
+    reader = FileReader(spec, options)
+    for path in files:
+        yield reader.read(path)
+
+
+def _total_size(files: Sequence[Path]) -> int:
+    total = 0
+    for path in files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+_WORKER: FileReader | None = None
+
+
+def _start_worker(spec: ReaderSpec) -> None:
+    global _WORKER
+    _WORKER = FileReader(spec)
+
+
+def _read_in_worker(path: Path) -> FileOutcome:
+    assert _WORKER is not None, "worker used before its initializer ran"
+    return _WORKER.read(path)
