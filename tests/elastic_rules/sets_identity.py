@@ -53,16 +53,12 @@ def iam_user_created_access_keys_for_another_user() -> EventSets:
     naming itself in `userName`.
     """
     deployer = Client(
-        iam_user(
-            "svc-deployer", "AKIA2J7QEXAMPLEOLD01", principal="AIDA2J7QDEPLOYEXAMPLE"
-        ),
+        iam_user("svc-deployer", "AKIA2J7QEXAMPLEOLD01", principal="AIDA2J7QDEPLOYEXAMPLE"),
         SWEDEN_IP,
         aws_cli("iam.create-access-key"),
     )
     positive = [_create_access_key(Ids("5a10"), deployer, "alice", "AKIA2J7QEXAMPLENEW01")]
-    negative = [
-        _create_access_key(Ids("5a10"), deployer, "svc-deployer", "AKIA2J7QEXAMPLENEW02")
-    ]
+    negative = [_create_access_key(Ids("5a10"), deployer, "svc-deployer", "AKIA2J7QEXAMPLENEW02")]
     return EventSets(positive, negative)
 
 
@@ -296,9 +292,7 @@ def aws_api_unusual_asn() -> EventSets:
             )
         )
         source, name = second_outside
-        records.append(
-            event(ids, outside, at="17:41:30", source=source, name=name, read_only=True)
-        )
+        records.append(event(ids, outside, at="17:41:30", source=source, name=name, read_only=True))
         return records
 
     return EventSets(
@@ -324,8 +318,7 @@ def _assume_role_with_web_identity(ids: Ids) -> Record:
             "identityProvider": provider,
         },
         SWEDEN_IP,
-        "aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux md/GOARCH#amd64 "
-        "api/sts#1.30.3",
+        "aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux md/GOARCH#amd64 api/sts#1.30.3",
     )
     role_arn = f"arn:aws:iam::{ACCOUNT}:role/{_IRSA_ROLE}"
     return event(

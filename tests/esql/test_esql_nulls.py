@@ -118,14 +118,18 @@ def test_strict_greater_than(esql: EsqlRunner) -> None:
     assert _rows(esql, "n <= 16 AND n != 15", [COUNT], rows) == [1]
 
 
-def test_unknown_field_is_a_null_keyword(esql: EsqlRunner) -> None:
+def test_unknown_field_is_always_null_of_type_null(esql: EsqlRunner) -> None:
     rows: list[dict[str, Any]] = [{ACTION.name: "a"}, {ACTION.name: "b"}]
     query = "FROM logs | WHERE not.in.schema IS NULL | KEEP event.action, not.in.schema"
     result = esql.run(query, [ACTION], rows)
     assert [row["not.in.schema"] for row in result] == [None, None]
     assert esql.compiled is not None
-    assert esql.compiled.columns[1] == FieldSpec("not.in.schema", "keyword")
+    assert esql.compiled.columns[1] == FieldSpec("not.in.schema", "null")
     assert _rows(esql, 'not.in.schema != "x"', [ACTION], rows) == []
+    # ES|QL's null type fits every function: an unset @timestamp is no type error.
+    query = "FROM logs | EVAL t = DATE_TRUNC(1 hour, @timestamp) | KEEP t"
+    result = esql.run(query, [ACTION], rows)
+    assert result == [{"t": None, "__evidence": [0]}, {"t": None, "__evidence": [1]}]
 
 
 def test_and_binds_tighter_than_or(esql: EsqlRunner) -> None:

@@ -173,8 +173,6 @@ def test_unknown_function_is_unsupported_with_its_position() -> None:
 @pytest.mark.parametrize(
     ("text", "name", "column"),
     [
-        ('FROM x | DISSECT a "%{b}"', "DISSECT", 10),
-        ('FROM x | GROK a "%{WORD:b}"', "GROK", 10),
         ("FROM x | ENRICH policy ON a WITH b", "ENRICH", 10),
         ("FROM x | LOOKUP JOIN t ON a", "LOOKUP JOIN", 10),
         ("FROM x | INLINESTATS c = COUNT(*) BY a", "INLINESTATS", 10),

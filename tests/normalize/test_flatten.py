@@ -19,11 +19,8 @@ def test_resources_arn_is_multivalued() -> None:
     }
     flat = flatten_document(doc)
     assert flat["aws.cloudtrail.resources.arn"] == ["arn:aws:s3:::a", "arn:aws:s3:::a/k"]
-    assert flat["aws.cloudtrail.resources.type"] == [
-        "AWS::S3::Bucket",
-        "AWS::S3::Object",
-        "AWS::S3::Object",
-    ]
+    # A keyword's values come back from doc values: sorted, each once.
+    assert flat["aws.cloudtrail.resources.type"] == ["AWS::S3::Bucket", "AWS::S3::Object"]
 
 
 def test_single_resource_stays_a_list() -> None:
@@ -57,3 +54,60 @@ def test_the_input_is_not_modified() -> None:
     flat = flatten_document(doc)
     assert flat == {"a.b": ["x", "y"]}
     assert doc == {"a": {"b": ["x"]}, "a.b": "y"}
+
+
+def test_geo_location_is_one_geo_point_in_wkt() -> None:
+    # `source.geo.location` is mapped as a geo_point: ES|QL returns one WKT value (longitude
+    # first, Java's Double.toString digits), not `.lat`/`.lon` columns.
+    doc = {
+        "source": {
+            "geo": {"location": {"lat": 51.5142, "lon": -0.0931}, "country_iso_code": "GB"},
+        },
+        "client": {"geo": {"location": {"lat": 58, "lon": 15.0}}},
+    }
+    assert flatten_document(doc) == {
+        "source.geo.location": "POINT (-0.0931 51.5142)",
+        "source.geo.country_iso_code": "GB",
+        "client.geo.location": "POINT (15.0 58.0)",
+    }
+
+
+def test_other_location_objects_still_flatten() -> None:
+    doc = {"geo": {"location": {"lat": 1.5, "lon": 2.5, "alt": 3}}, "x": {"location": {"lat": 1}}}
+    assert flatten_document(doc) == {
+        "geo.location.lat": 1.5,
+        "geo.location.lon": 2.5,
+        "geo.location.alt": 3,
+        "x.location.lat": 1,
+    }
+
+
+def test_multivalues_come_in_doc_values_order() -> None:
+    # ES|QL reads fields from doc values: keywords and ips as sorted sets, numbers sorted with
+    # repeats. Elastic's resources script leaves HashMap order in _source (object before bucket
+    # here); ES|QL still returns the ARNs sorted.
+    doc = {
+        "aws": {
+            "cloudtrail": {
+                "resources": [
+                    {"arn": "arn:aws:s3:::b/k.csv", "type": "AWS::S3::Object"},
+                    {"arn": "arn:aws:s3:::b", "type": "AWS::S3::Bucket", "account_id": "1"},
+                ]
+            }
+        },
+        "event": {"type": ["user", "change"], "category": ["iam"]},
+        "related": {"ip": ["2001:db8::7", "89.160.20.156", "10.0.0.9"]},
+        "numbers": [5, 1, 5],
+    }
+    flat = flatten_document(doc)
+    assert flat["aws.cloudtrail.resources.arn"] == ["arn:aws:s3:::b", "arn:aws:s3:::b/k.csv"]
+    assert flat["aws.cloudtrail.resources.type"] == ["AWS::S3::Bucket", "AWS::S3::Object"]
+    assert flat["aws.cloudtrail.resources.account_id"] == ["1"]
+    assert flat["event.type"] == ["change", "user"]
+    assert flat["event.category"] == ["iam"]
+    assert flat["related.ip"] == ["10.0.0.9", "89.160.20.156", "2001:db8::7"]
+    assert flat["numbers"] == [1, 5, 5]
+
+
+def test_mixed_multivalues_keep_their_order() -> None:
+    assert flatten_document({"x": ["b", 1, "a"]}) == {"x": ["b", 1, "a"]}

@@ -46,6 +46,18 @@ class DuckDBEngine:
         """Make the table the one that compiled queries read (as `events`)."""
         self._connection.register(TABLE_NAME, events.table)
 
+    def register_view(self, select_sql: str) -> None:
+        """Make a SELECT the `events` that compiled queries read: a view, so that DuckDB pushes
+        each query's filters and column choice into it (the event store reads Parquet so)."""
+        self._connection.execute(f"CREATE OR REPLACE TEMP VIEW {TABLE_NAME} AS {select_sql}")
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        """The rows of any SQL on this connection (lookups beside the compiled queries)."""
+        try:
+            return self._connection.execute(sql).fetchall()
+        except duckdb.Error as exc:
+            raise EngineError(f"DuckDB failed: {exc}") from exc
+
     def run(self, compiled: CompiledQuery) -> QueryResult:
         """Execute one compiled query and return its rows."""
         try:

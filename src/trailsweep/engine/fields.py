@@ -19,7 +19,9 @@ DATE_FIELDS = frozenset(
 IP_FIELDS = frozenset({"source.ip", "destination.ip", "client.ip", "host.ip"})
 LONG_FIELDS = frozenset({"source.as.number", "event.duration", "event.sequence"})
 DOUBLE_FIELDS = frozenset({"source.geo.location.lat", "source.geo.location.lon"})
-BOOLEAN_FIELDS = frozenset({"aws.cloudtrail.read_only", "aws.cloudtrail.management_event"})
+# `aws.cloudtrail.management_event` is a keyword in Elastic's mapping (fields.yml), so ES|QL
+# returns the string "true", not a boolean; only `read_only` is mapped as a boolean.
+BOOLEAN_FIELDS = frozenset({"aws.cloudtrail.read_only"})
 # Fields that hold several values in Elastic's documents (arrays, or leaves under an array of
 # objects such as aws.cloudtrail.resources[]); they stay lists even where one value is present.
 MULTIVALUED_FIELDS = frozenset(

@@ -309,6 +309,7 @@ class Dissect:
     pattern: str
     options: tuple[tuple[str, Expr], ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
+    pattern_span: Span = field(default=NO_SPAN, compare=False)
 
 
 @dataclass(frozen=True)
@@ -318,6 +319,7 @@ class Grok:
     source: Expr
     patterns: tuple[str, ...]
     span: Span = field(default=NO_SPAN, compare=False)
+    pattern_spans: tuple[Span, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

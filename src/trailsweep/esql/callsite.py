@@ -8,7 +8,7 @@ from trailsweep.errors import EsqlUnsupportedError
 from trailsweep.esql import ast
 from trailsweep.esql.context import CompileContext
 from trailsweep.esql.diagnostics import EsqlVerificationError
-from trailsweep.esql.typed import Typed, ValueType
+from trailsweep.esql.typed import Typed, ValueType, coerce
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class CallSite:
         if value.type != "null" and value.type not in types:
             wanted = " or ".join(types)
             raise self.invalid(f"argument {index + 1} must be {wanted}, not {value.type}", index)
-        return value
+        return coerce(value, types[0]) if types else value
 
     def constant_string(self, index: int) -> str:
         """Argument `index` as a constant string (a literal or a parameter)."""

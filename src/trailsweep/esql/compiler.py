@@ -39,6 +39,7 @@ from trailsweep.esql.commands import (
 )
 from trailsweep.esql.context import NOW_PARAMETER, CompileContext
 from trailsweep.esql.dialect import PinnedDuckDB
+from trailsweep.esql.extract import compile_dissect, compile_grok
 from trailsweep.esql.query import Query
 from trailsweep.esql.relation import EVIDENCE, ROW, Column, Relation
 from trailsweep.esql.stats import compile_stats
@@ -81,8 +82,9 @@ def compile_query(
 ) -> CompiledQuery:
     """Compile a query for an events table with the given columns.
 
-    A field the query reads that the schema lacks is an always-null keyword column (a mapped but
-    unset field in Elastic). `params` binds `?name` parameters; `params["__now__"]` fixes NOW().
+    A field the query reads that the schema lacks is an always-null column of type `null` (a
+    mapped but unset field in Elastic). `params` binds `?name` parameters; `params["__now__"]`
+    fixes NOW().
     """
     values = dict(params or {})
     ctx = CompileContext(query, values, _now(values.get(NOW_PARAMETER)))
@@ -101,7 +103,7 @@ def compile_query(
     final = exp.select(*items).from_(relation.table()).order_by(*order_by(relation))
     final = final.limit(int_literal(cap + 1))
     for name, select in ctx.ctes:
-        final = final.with_(name, as_=select)
+        final = final.with_(name, as_=select, materialized=name in ctx.materialized or None)
     return CompiledQuery(
         sql=final.sql(dialect=PinnedDuckDB, pretty=True),
         columns=tuple(col.spec() for col in relation.columns),
@@ -145,9 +147,11 @@ def _source(ctx: CompileContext, schema: Mapping[str, FieldSpec], table: str) ->
             items.append(alias(typed_null(meta_type, multivalued), name))
     known = {col.name for col in columns}
     for name in sorted(query.source_fields() - known):
-        # Read but absent: ES|QL on a mapped but unset field sees an always-null keyword.
-        columns.append(Column(name, "keyword"))
-        items.append(alias(typed_null("keyword"), name))
+        # Read but absent: a mapped but unset field in Elastic, of a type the data does not
+        # tell. It is always null, of ES|QL's `null` type, which every function and operator
+        # accepts (a keyword would make DATE_TRUNC(1 hour, @timestamp) a type error).
+        columns.append(Column(name, "null"))
+        items.append(alias(typed_null("null"), name))
     items.append(column(ROW))
     select = exp.select(*items).from_(exp.to_table(table))
     return Relation(ctx.emit(select), tuple(columns))
@@ -180,6 +184,10 @@ def _command(ctx: CompileContext, relation: Relation, command: ast.Command) -> R
         return compile_limit(ctx, relation, command)
     if isinstance(command, ast.MvExpand):
         return compile_mv_expand(ctx, relation, command)
+    if isinstance(command, ast.Dissect):
+        return compile_dissect(ctx, relation, command)
+    if isinstance(command, ast.Grok):
+        return compile_grok(ctx, relation, command)
     keyword = command.keyword if isinstance(command, ast.OtherCommand) else _keyword(command)
     raise _unsupported_command(ctx, command.span, keyword)
 

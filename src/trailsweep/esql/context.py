@@ -25,11 +25,15 @@ class CompileContext:
     params: Mapping[str, object]
     now: datetime
     ctes: list[tuple[str, exp.Select]] = field(default_factory=list)
+    materialized: set[str] = field(default_factory=set)
 
-    def emit(self, select: exp.Select) -> str:
-        """Add a CTE and return its name."""
+    def emit(self, select: exp.Select, *, materialized: bool = False) -> str:
+        """Add a CTE and return its name. `materialized`: computed once, never inlined into the
+        CTEs that read it (for an expensive column read several times, such as a regex match)."""
         name = f"s{len(self.ctes) + 1}"
         self.ctes.append((name, select))
+        if materialized:
+            self.materialized.add(name)
         return name
 
     def unsupported(self, span: Span, message: str) -> EsqlUnsupportedError:

@@ -15,7 +15,7 @@ from trailsweep.esql.functions import AGGREGATE_FUNCTIONS, CAST_FUNCTIONS, SCALA
 from trailsweep.esql.operators import arithmetic, comparison, in_list, match
 from trailsweep.esql.temporal import timestamp_literal
 from trailsweep.esql.timespan import TimeSpan
-from trailsweep.esql.typed import Const, Typed, is_not_null, is_null, paren, single
+from trailsweep.esql.typed import Const, Typed, coerce, is_not_null, is_null, paren, single
 
 Resolver = Callable[[ast.FieldRef], Typed]
 AggregateCompiler = Callable[[ast.Call], Typed]
@@ -52,7 +52,7 @@ class ExpressionCompiler:
         result = self.value(expr)
         if result.type not in ("boolean", "null"):
             raise self.ctx.invalid(expr.span, f"condition must be boolean, not {result.type}")
-        return single(result)
+        return single(coerce(result, "boolean"))
 
     def compile(self, expr: ast.Expr) -> Typed:
         """Compile any expression (time spans included)."""
@@ -77,7 +77,7 @@ class ExpressionCompiler:
             operand = self.value(expr.operand)
             if operand.type not in ("boolean", "null"):
                 raise self.ctx.invalid(expr.span, f"NOT needs a boolean, not {operand.type}")
-            return Typed(exp.Not(this=paren(single(operand))), "boolean")
+            return Typed(exp.Not(this=paren(single(coerce(operand, "boolean")))), "boolean")
         if isinstance(expr, ast.BinaryOp):
             return self._binary(expr)
         if isinstance(expr, ast.InList):
@@ -97,6 +97,7 @@ class ExpressionCompiler:
             for side, operand in ((expr.left, left), (expr.right, right)):
                 if operand.type not in ("boolean", "null"):
                     raise self.ctx.invalid(side.span, f"{expr.op.upper()} needs booleans")
+            left, right = coerce(left, "boolean"), coerce(right, "boolean")
             if expr.op == "or":
                 # OR binds loosest: its operands never need parentheses.
                 return Typed(exp.Or(this=single(left), expression=single(right)), "boolean")

@@ -25,6 +25,8 @@ from trailsweep.esql.ast import (
     Where,
     walk,
 )
+from trailsweep.esql.dissect import DissectPatternError, parse_dissect
+from trailsweep.esql.grok import grok_field_names
 
 if TYPE_CHECKING:
     from trailsweep.esql.query import Query
@@ -45,6 +47,11 @@ class QueryReads:
 
 def dissect_keys(pattern: str) -> list[str]:
     """Column names a DISSECT pattern creates (skip keys `%{?x}` and `%{}` create none)."""
+    try:
+        return parse_dissect(pattern).output_keys
+    except DissectPatternError:
+        pass
+    # A pattern the compiler refuses anyway: the names it seems to create.
     names: list[str] = []
     for raw in _DISSECT_KEY.findall(pattern):
         key = raw.strip()
@@ -59,7 +66,10 @@ def dissect_keys(pattern: str) -> list[str]:
 
 def grok_keys(pattern: str) -> list[str]:
     """Column names a GROK pattern creates (named groups and `%{PATTERN:name}`)."""
-    names: list[str] = []
+    names = grok_field_names(pattern)
+    if names:
+        return names
+    # A pattern the compiler refuses (or one without captures): the names it seems to create.
     for name in [*_GROK_NAMED_GROUP.findall(pattern), *_GROK_PATTERN_REF.findall(pattern)]:
         if name not in names:
             names.append(name)

@@ -19,6 +19,7 @@ from trailsweep.esql.typed import (
     Typed,
     ValueType,
     as_list,
+    coerce,
     int_literal,
     is_not_null,
     is_null,
@@ -66,10 +67,11 @@ def _case(site: CallSite) -> Typed:
     site.arity(2, -1)
     args = list(site.args)
     default = args.pop() if len(args) % 2 else None
-    conditions, values = args[0::2], args[1::2]
-    for index in range(len(conditions)):
-        site.expect(index * 2, "boolean")
+    values = args[1::2]
+    conditions = [site.expect(index * 2, "boolean") for index in range(len(args) // 2)]
     result_type = common_type(site, [*values, *([default] if default else [])], 1, 2)
+    values = [coerce(value, result_type) for value in values]
+    default = coerce(default, result_type) if default is not None else None
     multivalued = any(v.multivalued for v in values) or bool(default and default.multivalued)
 
     def branch(value: Typed) -> exp.Expression:
@@ -87,11 +89,12 @@ def _case(site: CallSite) -> Typed:
 def _coalesce(site: CallSite) -> Typed:
     site.arity(1, -1)
     result_type = common_type(site, list(site.args), 0, 1)
-    if not any(arg.multivalued for arg in site.args):
-        first, *rest = (arg.sql for arg in site.args)
+    args = [coerce(arg, result_type) for arg in site.args]
+    if not any(arg.multivalued for arg in args):
+        first, *rest = (arg.sql for arg in args)
         return Typed(exp.Coalesce(this=first, expressions=rest), result_type)
     # An empty list is null, which SQL's COALESCE does not know.
-    ifs = [exp.If(this=is_not_null(arg), true=as_list(arg)) for arg in site.args]
+    ifs = [exp.If(this=is_not_null(arg), true=as_list(arg)) for arg in args]
     return Typed(exp.Case(ifs=ifs, default=typed_null(result_type, True)), result_type, True)
 
 
@@ -129,6 +132,44 @@ def _prefix_test(make: Callable[..., exp.Expression]) -> Handler:
 def _length(site: CallSite) -> Typed:
     site.arity(1)
     return Typed(exp.Length(this=single(site.expect(0, "keyword", "ip"))), "long")
+
+
+# What Java's Base64.getDecoder() accepts: the basic alphabet, whole 4-character units, and a
+# final unit of 2 or 3 characters, with its `=` padding complete or absent.
+_BASE64 = "(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?"
+
+
+def _from_base64(site: CallSite) -> Typed:
+    """FROM_BASE64: null (plus a warning) for input Java's decoder rejects or non-UTF-8 bytes."""
+    site.arity(1)
+    text = single(site.expect(0, "keyword"))
+    valid = exp.Anonymous(this="regexp_full_match", expressions=[text, exp.Literal.string(_BASE64)])
+    # DuckDB wants whole units: pad as Java reads an unpadded final unit.
+    missing = exp.Mod(
+        this=exp.Paren(
+            this=exp.Sub(
+                this=int_literal(4),
+                expression=exp.Mod(this=exp.Length(this=text.copy()), expression=int_literal(4)),
+            )
+        ),
+        expression=int_literal(4),
+    )
+    padding = exp.Anonymous(this="repeat", expressions=[exp.Literal.string("="), missing])
+    blob = exp.Anonymous(
+        this="from_base64", expressions=[exp.DPipe(this=text.copy(), expression=padding)]
+    )
+    decoded = exp.Anonymous(
+        this="try", expressions=[exp.Anonymous(this="decode", expressions=[blob])]
+    )
+    return Typed(exp.Case(ifs=[exp.If(this=valid, true=decoded)]), "keyword")
+
+
+def _to_base64(site: CallSite) -> Typed:
+    """TO_BASE64: the standard (padded) encoding of the string's UTF-8 bytes."""
+    site.arity(1)
+    text = single(site.expect(0, "keyword"))
+    blob = exp.Anonymous(this="encode", expressions=[text])
+    return Typed(exp.Anonymous(this="to_base64", expressions=[blob]), "keyword")
 
 
 def _to_string(site: CallSite) -> Typed:
@@ -223,6 +264,8 @@ SCALAR_FUNCTIONS: dict[str, Handler] = {
     "starts_with": _prefix_test(exp.StartsWith),
     "ends_with": _prefix_test(exp.EndsWith),
     "length": _length,
+    "from_base64": _from_base64,
+    "to_base64": _to_base64,
     "to_string": _to_string,
     "to_str": _to_string,
     "to_double": _to_double,

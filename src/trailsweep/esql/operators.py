@@ -23,6 +23,7 @@ from trailsweep.esql.typed import (
     Const,
     Typed,
     ValueType,
+    coerce,
     int_literal,
     is_null,
     paren,
@@ -71,6 +72,7 @@ def comparison(ctx: CompileContext, node: ast.BinaryOp, left: Typed, right: Type
     families = {_family(left.type), _family(right.type)} - {"null"}
     if len(families) > 1:
         raise ctx.invalid(node.span, f"cannot compare {left.type} with {right.type} ({node.op})")
+    left, right = coerce(left, right.type), coerce(right, left.type)
     if node.op not in ("==", "!=") and "ip" in (left.type, right.type):
         # Text order of IP addresses is not address order.
         raise ctx.unsupported(node.span, f"ordering comparison {node.op} on an ip")
@@ -92,6 +94,7 @@ def arithmetic(ctx: CompileContext, node: ast.BinaryOp, left: Typed, right: Type
         if operand.type not in NUMERIC and operand.type != "null":
             raise ctx.invalid(side.span, f"{node.op} needs numbers, not {operand.type}")
     result_type: ValueType = "double" if "double" in (left.type, right.type) else "long"
+    left, right = coerce(left, result_type), coerce(right, result_type)
     a, b = paren(single(left)), paren(single(right))
     if node.op == "+":
         return Typed(exp.Add(this=a, expression=b), result_type)
@@ -132,6 +135,9 @@ def in_list(ctx: CompileContext, node: ast.InList, value: Typed, items: list[Typ
         families = {_family(value.type), _family(item.type)} - {"null"}
         if len(families) > 1:
             raise ctx.invalid(item_node.span, f"IN list item of type {item.type} for {value.type}")
+    typed = next((item.type for item in items if item.type != "null"), value.type)
+    value = coerce(value, typed)
+    items = [coerce(item, value.type) for item in items]
     target = paren(single(value))
     if not any(item.multivalued for item in items):
         result: exp.Expression = exp.In(this=target, expressions=[single(i) for i in items])

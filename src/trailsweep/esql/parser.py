@@ -239,7 +239,8 @@ class _ToAst(Transformer[Token, Any]):
 
     def dissect_command(self, meta: Meta, children: list[Any]) -> ast.Dissect:
         options = tuple(children[3:])
-        return ast.Dissect(children[1], self._string(children[2]), options, _span(meta))
+        pattern = children[2]
+        return ast.Dissect(children[1], self._string(pattern), options, _span(meta), _span(pattern))
 
     def dissect_option(self, meta: Meta, children: list[Token]) -> tuple[str, ast.Expr]:
         value = ast.Literal(self._string(children[1]), _span(children[1]))
@@ -247,7 +248,8 @@ class _ToAst(Transformer[Token, Any]):
 
     def grok_command(self, meta: Meta, children: list[Any]) -> ast.Grok:
         patterns = tuple(self._string(token) for token in children[2:])
-        return ast.Grok(children[1], patterns, _span(meta))
+        spans = tuple(_span(token) for token in children[2:])
+        return ast.Grok(children[1], patterns, _span(meta), spans)
 
     def mv_expand_command(self, meta: Meta, children: list[Token]) -> ast.MvExpand:
         return ast.MvExpand(unquote_name(children[1]), _span(meta))

@@ -79,6 +79,11 @@ def rlike_pattern(pattern: str) -> str:
     return f"^(?:{body})\\z"
 
 
+def re2_literal(text: str) -> str:
+    """Text as an RE2 pattern that matches exactly that text."""
+    return "".join(_literal(char) for char in text)
+
+
 def _literal(char: str) -> str:
     if char in _RE2_META:
         return "\\" + char

@@ -73,6 +73,19 @@ def typed_null(value_type: ValueType, multivalued: bool = False) -> exp.Expressi
     return exp.cast(exp.null(), sql_type(value_type, multivalued))
 
 
+def coerce(value: Typed, target: ValueType) -> Typed:
+    """A value of ES|QL's `null` type as a null of `target`'s SQL type (others unchanged).
+
+    The `null` type fits every function and operator in ES|QL; its SQL (a VARCHAR NULL) must
+    take the operand type the SQL needs, or DuckDB rejects the expression.
+    """
+    if value.type != "null" or target in ("null", "time_span"):
+        return value
+    return Typed(
+        exp.cast(value.sql, sql_type(target, value.multivalued)), target, value.multivalued
+    )
+
+
 def paren(expression: exp.Expression) -> exp.Expression:
     """Parenthesise anything that is not atomic, so operator precedence never depends on sqlglot."""
     # sqlglot models AND, OR, comparisons... as Func subclasses too: test operators first.

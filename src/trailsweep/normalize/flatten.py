@@ -2,30 +2,77 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
+
+from trailsweep.normalize.javamap import java_double
 
 # `aws.cloudtrail.flattened.*` is of type `flattened`, which ES|QL reports as unsupported: no
 # query can read it, so the flat form leaves it out rather than invent a column ES lacks.
 _UNREADABLE = "aws.cloudtrail.flattened"
 _UNREADABLE_PREFIX = _UNREADABLE + "."
+# `*.geo.location` is a `geo_point` (ECS; `source.geo.location` in the CloudTrail mapping), one
+# value that ES|QL returns as WKT, longitude first: `POINT (15.6167 58.4167)`. It has no
+# `.lat`/`.lon` subfields to read.
+_GEO_POINT_SUFFIX = "geo.location"
 
 
 def flatten_document(doc: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten `doc` the way ES|QL sees its fields.
 
     Objects recurse into dotted names (keys that already hold dots join naturally); every leaf
-    under an array becomes multi-valued (a list, in document order, nulls dropped), so
+    under an array becomes multi-valued (a list, nulls dropped), so
     `aws.cloudtrail.resources.arn` lists every resource's ARN; arrays of scalars stay lists.
+    A multi-value comes in the order ES|QL reads it from doc values, not the document's: sorted,
+    and for keywords (and `ip` fields) without repeats; see `doc_values_order`.
+    A `geo.location` object (`{"lat", "lon"}`) is one `geo_point` value, in ES|QL's WKT.
 
     >>> flatten_document({"event": {"action": "A"}, "aws.cloudtrail": {"resources": [
-    ...     {"arn": "x", "type": "T"}, {"type": "U"}]}})
+    ...     {"arn": "x", "type": "U"}, {"type": "T"}, {"type": "U"}]}})
     {'event.action': 'A', 'aws.cloudtrail.resources.arn': ['x'], \
 'aws.cloudtrail.resources.type': ['T', 'U']}
     """
     flat: dict[str, Any] = {}
     _walk_object(flat, "", doc, False)
+    for path, value in flat.items():
+        if type(value) is list and len(value) > 1:
+            flat[path] = doc_values_order(path, value)
     return flat
+
+
+def doc_values_order(path: str, values: list[Any]) -> list[Any]:
+    """A field's values as ES|QL returns them: it reads them from doc values, which hold a
+    keyword's (or an `ip`'s) values as a sorted set and numbers and booleans sorted with
+    repeats; `_source` order is lost. `ip` fields (`*.ip`) sort by address, IPv4 as IPv4-mapped
+    IPv6 (ES's 16-byte encoding). Values of mixed kinds are left as they are.
+
+    >>> doc_values_order("event.type", ["user", "change", "user"])
+    ['change', 'user']
+    >>> doc_values_order("related.ip", ["89.160.20.156", "2001:db8::1", "10.0.0.2"])
+    ['10.0.0.2', '89.160.20.156', '2001:db8::1']
+    >>> doc_values_order("x.count", [3, 1, 3])
+    [1, 3, 3]
+    """
+    kinds = {type(value) for value in values}
+    if kinds == {str}:
+        unique = set(values)
+        if path == "ip" or path.endswith(".ip"):
+            try:
+                return sorted(unique, key=_ip_sort_key)
+            except ValueError:
+                pass
+        return sorted(unique)
+    if kinds <= {int, float} or kinds == {bool}:
+        return sorted(values)
+    return values
+
+
+def _ip_sort_key(text: str) -> bytes:
+    address = ipaddress.ip_address(text)
+    if isinstance(address, ipaddress.IPv4Address):
+        return b"\x00" * 10 + b"\xff\xff" + address.packed
+    return address.packed
 
 
 def _walk_object(flat: dict[str, Any], prefix: str, obj: Mapping[str, Any], multi: bool) -> None:
@@ -45,7 +92,11 @@ def _walk_value(flat: dict[str, Any], path: str, value: Any, multi: bool) -> Non
     if kind is str or kind is int or kind is float or kind is bool:
         _add(flat, path, value, multi)
     elif kind is dict:
-        _walk_object(flat, f"{path}.", value, multi)
+        point = _geo_point(path, value)
+        if point is not None:
+            _add(flat, path, point, multi)
+        else:
+            _walk_object(flat, f"{path}.", value, multi)
     elif kind is list or kind is tuple:
         for item in value:
             _walk_value(flat, path, item, True)
@@ -55,6 +106,27 @@ def _walk_value(flat: dict[str, Any], path: str, value: Any, multi: bool) -> Non
         _walk_object(flat, f"{path}.", value, multi)
     else:
         _add(flat, path, value, multi)
+
+
+def _geo_point(path: str, value: dict[str, Any]) -> str | None:
+    """The WKT of a `{"lat": ..., "lon": ...}` geo_point object, else None.
+
+    >>> _geo_point("source.geo.location", {"lat": 58.4167, "lon": 15.6167})
+    'POINT (15.6167 58.4167)'
+    """
+    if not path.endswith(_GEO_POINT_SUFFIX) or (
+        path != _GEO_POINT_SUFFIX and not path.endswith("." + _GEO_POINT_SUFFIX)
+    ):
+        return None
+    lat, lon = value.get("lat"), value.get("lon")
+    if len(value) != 2 or not _is_number(lat) or not _is_number(lon):
+        return None
+    # Elasticsearch writes WKT coordinates with Java's Double.toString.
+    return f"POINT ({java_double(float(lon))} {java_double(float(lat))})"
+
+
+def _is_number(value: Any) -> TypeGuard[int | float]:
+    return type(value) is float or type(value) is int
 
 
 def _add(flat: dict[str, Any], path: str, value: Any, multi: bool) -> None:

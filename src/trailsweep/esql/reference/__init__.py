@@ -11,7 +11,7 @@ MV_FIRST on unordered lists) it makes the same choice as the compiler, and says 
 
 from __future__ import annotations
 
-from trailsweep.esql.reference.evaluator import DEFAULT_LIMIT, MAX_LIMIT, evaluate
+from trailsweep.esql.reference.evaluator import DEFAULT_LIMIT, MAX_LIMIT, Result, evaluate, run
 from trailsweep.esql.reference.values import Ip
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Ip", "evaluate"]
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Ip", "Result", "evaluate", "run"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from trailsweep.esql import ast
@@ -22,6 +23,14 @@ MAX_LIMIT = 10000
 METADATA = frozenset(
     {"_id", "_index", "_version", "_score", "_ignored", "_index_mode", "_size", "_tier"}
 )
+
+
+@dataclass(frozen=True)
+class Result:
+    """A query result: the output columns in order (even when there are no rows) and the rows."""
+
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]]
 
 
 def evaluate(
@@ -44,16 +53,28 @@ def evaluate(
     Raises EsqlUnsupportedError for constructs the reference does not evaluate and
     EsqlVerificationError for ones ES|QL rejects (met on the rows that reach them).
     """
+    return run(query, rows, params, schema=schema).rows
+
+
+def run(
+    query: Query,
+    rows: Sequence[Mapping[str, Any]],
+    params: Mapping[str, object] | None = None,
+    *,
+    schema: Mapping[str, FieldSpec],
+) -> Result:
+    """`evaluate`, also returning the output column names (`__evidence` not included)."""
     ctx = Context.create(query, params)
     table = _source(ctx, rows, schema)
     for command in query.commands:
         table = _run(ctx, table, command)
     has_limit = any(isinstance(command, ast.Limit) for command in query.commands)
     cap = MAX_LIMIT if has_limit else DEFAULT_LIMIT
-    return [
+    output = [
         {**{name: export(row.values[name]) for name in table.columns}, EVIDENCE: list(row.evidence)}
         for row in table.rows[:cap]
     ]
+    return Result(table.columns, output)
 
 
 def _source(

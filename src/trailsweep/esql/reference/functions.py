@@ -9,6 +9,7 @@ EsqlUnsupportedError too rather than guess at Java's formatting or calendar rule
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,7 +36,11 @@ CASTS = {
     **{"double": "to_double", "long": "to_long", "integer": "to_integer", "int": "to_integer"},
 }
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
-_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Java's Double.parseDouble grammar (after String.trim): decimal or hex, an optional type suffix.
+_JAVA_DOUBLE = re.compile(
+    r"[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?"
+    r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+[fFdD]?)"
+)
 _EPOCH = datetime(1970, 1, 1)
 _DIFF_UNITS: dict[str, int] = {}
 for _names, _millis in (
@@ -193,11 +198,28 @@ def _to_double(site: Site) -> Any:
         if isinstance(value, datetime):
             return float(epoch_millis(value))
         if isinstance(value, str):
-            # An unparsable string is null (plus a warning) in ES|QL.
-            return float(value) if _DECIMAL.fullmatch(value) else None
+            return java_parse_double(value)
         raise site.invalid(f"cannot convert {family(value)} to double", 0)
 
     return _each(site, convert)
+
+
+def java_parse_double(text: str) -> float | None:
+    """ES|QL's string to double: Java's Double.parseDouble, then non-finite values rejected.
+
+    (EsqlDataTypeConverter.stringToDouble -> StringUtils.parseDouble; a failure is null plus a
+    warning.) Java trims characters up to U+0020, accepts `+`, `.5`, `5.`, exponents, hex
+    floats and a `d`/`f` type suffix, and knows no `inf`, `nan` or `_` digit separators.
+    """
+    text = text.strip("".join(map(chr, range(0x21))))
+    if not _JAVA_DOUBLE.fullmatch(text):
+        return None
+    if text[-1] in "fFdD":
+        text = text[:-1]
+    if text.lstrip("+-").startswith(("NaN", "Infinity")):
+        return None
+    value = float.fromhex(text) if "x" in text.lower() else float(text)
+    return value if math.isfinite(value) else None
 
 
 def _to_long(site: Site) -> Any:

@@ -1,0 +1,217 @@
+"""`trailsweep ingest` and `trailsweep store-scan`: the event store from the command line.
+
+The shared helpers (rule loading, output, summary, exit codes) live in `cli.main`, which
+registers these commands by calling `register(app)`; they are imported when a command runs,
+so that `cli.main` can import this module at its top.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+
+from trailsweep.alerts import alert_document
+from trailsweep.cli.options import EXIT_OK, EXIT_REJECTED_INPUT, parse_time_span
+from trailsweep.errors import TrailsweepError
+from trailsweep.pipeline import ScanOptions
+from trailsweep.rules import Rule
+from trailsweep.sinks import render_alert_table
+from trailsweep.store import EventStore, IngestOptions, IngestReport, scan_store
+
+StoreOpt = Annotated[Path, typer.Option("--store", help="The event store folder.")]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(help="Only events at or after this time (ISO date or time; UTC if no zone)."),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(help="Only events before this time (ISO date or time; UTC if no zone)."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the store's commands to the `trailsweep` application."""
+    app.command("ingest")(ingest_command)
+    app.command("store-scan")(store_scan_command)
+
+
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    store: StoreOpt,
+    asn_db: Annotated[
+        Path | None, typer.Option("--asn-db", help="MaxMind-format ASN database (.mmdb).")
+    ] = None,
+    city_db: Annotated[
+        Path | None, typer.Option("--city-db", help="MaxMind-format City database (.mmdb).")
+    ] = None,
+    namespace: Annotated[
+        str, typer.Option("--namespace", help="data_stream.namespace of the events.")
+    ] = "default",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", help="Reader processes (default: one per core on big input)."),
+    ] = None,
+    stats: Annotated[
+        Path | None, typer.Option("--stats", help="Write the ingest summary as JSON to this file.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Append normalized events to an event store (files already in it are skipped)."""
+    from trailsweep.cli import main as cli
+
+    if jobs is not None and jobs < 1:
+        cli._usage("--jobs must be 1 or more")
+    normalize = cli._normalize_options(asn_db, city_db, namespace)
+    try:
+        report = EventStore(store).ingest(
+            paths, IngestOptions(normalize=normalize, jobs=jobs), cli._print_diagnostic
+        )
+    except (TrailsweepError, OSError) as exc:
+        cli._usage(str(exc))
+    if stats is not None:
+        stats.write_bytes(orjson.dumps(ingest_json(report), option=orjson.OPT_INDENT_2))
+    if not quiet:
+        line = (
+            f"ingested {report.files_ingested} file(s), {report.files_present} already present; "
+            f"{report.records_written} events written; "
+        )
+        cli.stderr.print(line + cli._summary_line(report.summary, None), markup=False)
+    raise typer.Exit(EXIT_REJECTED_INPUT if report.summary.had_rejections else EXIT_OK)
+
+
+def store_scan_command(
+    store: Annotated[Path, typer.Argument(help="The event store folder.")],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="table (default on a terminal) or ndjson."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
+    ] = None,
+    threshold: Annotated[
+        int | None, typer.Option(help="Alert above this many distinct buckets (default 15).")
+    ] = None,
+    window: Annotated[
+        str | None, typer.Option(help="Window length, e.g. 10s, 30s, 1m (default 10s).")
+    ] = None,
+    rule_paths: Annotated[
+        list[Path] | None,
+        typer.Option("--rule", help="Rule file or folder; replaces the bundled rules."),
+    ] = None,
+    stats: Annotated[
+        Path | None, typer.Option("--stats", help="Write the run summary as JSON to this file.")
+    ] = None,
+    fail_on_alert: Annotated[
+        bool, typer.Option("--fail-on-alert", help="Exit 1 when any alert is raised.")
+    ] = False,
+    now: Annotated[
+        datetime | None,
+        typer.Option(help="What NOW() means in queries (ISO time; default: the clock)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> None:
+    """Evaluate the rules over the events of an event store (optionally a time range)."""
+    from trailsweep.cli import main as cli
+
+    overrides: dict[str, object] = {}
+    if threshold is not None:
+        if threshold < 0:
+            cli._usage("--threshold must be zero or more")
+        overrides["threshold"] = threshold
+    if window is not None:
+        try:
+            overrides["window"] = parse_time_span(window)
+        except ValueError as exc:
+            cli._usage(str(exc))
+    scan_store_command(
+        store,
+        since=parse_store_time(since, "--since"),
+        until=parse_store_time(until, "--until"),
+        rules=cli._rules(rule_paths),
+        output_format=output_format,
+        output=output,
+        overrides=overrides,
+        now=now,
+        stats=stats,
+        quiet=quiet,
+        fail_on_alert=fail_on_alert,
+    )
+
+
+def scan_store_command(
+    store: Path,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    rules: list[Rule],
+    output_format: str | None,
+    output: Path | None,
+    overrides: dict[str, object],
+    now: datetime | None,
+    stats: Path | None,
+    quiet: bool,
+    fail_on_alert: bool,
+) -> None:
+    """Scan an event store and print the alerts as `scan` does (same formats, summary and exit
+    codes); `scan --store DIR` can call this with its own parsed options. Raises typer.Exit."""
+    from trailsweep.cli import main as cli
+
+    fmt = output_format or ("table" if output is None and sys.stdout.isatty() else "ndjson")
+    if fmt not in ("table", "ndjson"):
+        cli._usage(f"--format must be table or ndjson, not {fmt!r}")
+    if since is not None and until is not None and since >= until:
+        cli._usage("--since must be before --until")
+    if now is not None and now.tzinfo is not None:
+        now = now.astimezone(UTC).replace(tzinfo=None)
+    options = ScanOptions(parameters=overrides, now=now)
+    try:
+        report = scan_store(store, rules, options, since, until, cli._print_diagnostic)
+    except TrailsweepError as exc:
+        cli._usage(str(exc))
+    if fmt == "table":
+        render_alert_table(report.alerts, Console(file=cli._text_target(output), highlight=False))
+    else:
+        cli._write_documents([alert_document(alert) for alert in report.alerts], output)
+    cli._finish(
+        report.summary, stats, quiet, alerts=len(report.alerts), fail_on_alert=fail_on_alert
+    )
+
+
+def parse_store_time(text: str | None, option: str) -> datetime | None:
+    """`2026-03-14`, `2026-03-14T10:00`, `2026-03-14T10:00:00Z`, `...+02:00` → naive UTC (a
+    date is its midnight UTC; a time without a zone is UTC)."""
+    from trailsweep.cli import main as cli
+
+    if text is None:
+        return None
+    try:
+        if len(text.strip()) == 10:
+            day = date.fromisoformat(text.strip())
+            return datetime(day.year, day.month, day.day)
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        cli._usage(f"{option}: {text!r} is not an ISO date or time (e.g. 2026-03-14T10:00:00Z)")
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def ingest_json(report: IngestReport) -> dict[str, object]:
+    """The ingest summary as JSON: `scan`'s summary plus what the store received."""
+    document = report.summary.as_json()
+    document["store"] = {
+        "files_ingested": report.files_ingested,
+        "files_present": report.files_present,
+        "records_written": report.records_written,
+        "batches": list(report.batches),
+        "days": [day.isoformat() for day in report.days],
+    }
+    return document
