@@ -6,9 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from trailsweep.alerts import Alert, build_alert
+from trailsweep.alerts import Alert, alert_sort_key, build_alert
 from trailsweep.engine.duckdb_engine import DuckDBEngine
 from trailsweep.engine.plan import RulePlan, plan_rules
 from trailsweep.engine.table import EventTable, EventTableBuilder
@@ -125,7 +124,7 @@ def evaluate(
                 )
                 for row in rows
             ]
-            rule_alerts.sort(key=lambda alert: _sort_key(alert.group_key))
+            rule_alerts.sort(key=lambda alert: alert_sort_key(alert))
             if len(rule_alerts) > plan.rule.max_signals and report is not None:
                 report(
                     "warning",
@@ -147,10 +146,6 @@ def _wanted_fields(plans: Sequence[RulePlan]) -> list[str]:
 
 def _wanted_patterns(plans: Sequence[RulePlan]) -> list[str]:
     return sorted({pattern for plan in plans for pattern in plan.source_patterns})
-
-
-def _sort_key(group_key: tuple[tuple[str, Any], ...]) -> str:
-    return repr([(name, "" if value is None else value) for name, value in group_key])
 
 
 __all__ = ["Diagnostic", "ScanOptions", "ScanReport", "evaluate", "read_documents", "scan"]

@@ -196,3 +196,10 @@ def test_folder_walk_skips_documentation_and_hidden_files(tmp_path: Path) -> Non
 def test_bom_is_tolerated(tmp_path: Path) -> None:
     path = _write(tmp_path / "bom.json", b"\xef\xbb\xbf" + json.dumps([RECORD]).encode())
     assert len(_records(list(read_file(path)))) == 1
+
+
+def test_corrupt_deflate_data_is_a_file_rejection(tmp_path: Path) -> None:
+    body = bytearray(gzip.compress(json.dumps({"Records": [RECORD] * 50}).encode()))
+    body[20:40] = b"\xff" * 20  # inside the deflate stream
+    (item,) = list(read_file(_write(tmp_path / "corrupt.json.gz", bytes(body))))
+    assert isinstance(item, Rejection) and "gzip" in item.reason

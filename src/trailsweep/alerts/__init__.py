@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trailsweep.alerts.build import build_alert
+from trailsweep.alerts.build import alert_sort_key, build_alert
 from trailsweep.alerts.document import alert_document
 from trailsweep.alerts.ids import alert_uuid
 from trailsweep.alerts.model import Alert, Evidence
@@ -12,6 +12,7 @@ __all__ = [
     "Alert",
     "Evidence",
     "alert_document",
+    "alert_sort_key",
     "alert_uuid",
     "build_alert",
     "format_timestamp",

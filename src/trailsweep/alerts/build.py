@@ -48,3 +48,8 @@ def build_alert(
         evidence=evidence,
         parameters=dict(parameters),
     )
+
+
+def alert_sort_key(alert: Alert) -> str:
+    """The order alerts of one rule are listed in: by group key (window, principal ...)."""
+    return repr([(name, "" if value is None else value) for name, value in alert.group_key])

@@ -19,6 +19,7 @@ from trailsweep.cli.options import (
     EXIT_USAGE,
     parse_time_span,
 )
+from trailsweep.cli.store_commands import register as register_store_commands
 from trailsweep.engine.validate import check_rule_files
 from trailsweep.errors import TrailsweepError
 from trailsweep.normalize import GeoIpDatabase, NormalizeOptions, open_geoip
@@ -166,6 +167,7 @@ def simulate_command(
 
 rules_app = typer.Typer(help="List and check rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+register_store_commands(app)
 
 
 @rules_app.command("validate")

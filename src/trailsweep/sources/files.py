@@ -6,9 +6,10 @@ import gzip
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import orjson
+from isal import isal_zlib
 
 from trailsweep.errors import Location
 from trailsweep.sources.classify import classify_record, items_from_document, strip_line_prefix
@@ -24,7 +25,15 @@ NOT_LOG_SUFFIXES = frozenset(
     {".md", ".rst", ".yml", ".yaml", ".toml", ".py", ".mmdb", ".html", ".csv", ".cfg", ".ini"}
 )
 NOT_LOG_STEMS = ("license", "readme", "notice", "provenance", "copying", "authors")
-_READ_ERRORS = (OSError, EOFError, zlib.error, gzip.BadGzipFile)
+# isal raises its own error (not an OSError) on corrupt deflate data.
+IsalError = cast(type[Exception], isal_zlib.error)  # its stubs call it an instance
+_READ_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    EOFError,
+    zlib.error,
+    gzip.BadGzipFile,
+    IsalError,
+)
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path | Rejection | SkippedFile]:
@@ -153,7 +162,7 @@ def _iter_lines(handle: IO[bytes], head: bytes) -> Iterator[bytes]:
 def _read_failure(exc: BaseException) -> str:
     if isinstance(exc, EOFError):
         return "truncated gzip stream (the file ends early)"
-    if isinstance(exc, gzip.BadGzipFile | zlib.error):
+    if isinstance(exc, gzip.BadGzipFile | zlib.error | IsalError):
         return f"corrupt gzip data: {exc}"
     if isinstance(exc, OSError):
         return f"cannot read: {exc.strerror or exc}"

@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from trailsweep.alerts import Alert, build_alert
+from trailsweep.alerts import Alert, alert_sort_key, build_alert
 from trailsweep.engine.duckdb_engine import DuckDBEngine, ResultRow
 from trailsweep.engine.plan import RulePlan, plan_rules
 from trailsweep.engine.table import ROW_COLUMN
 from trailsweep.errors import Location
 from trailsweep.esql import CompiledQuery
-from trailsweep.pipeline import ScanOptions, ScanReport, _sort_key
+from trailsweep.pipeline import ScanOptions, ScanReport
 from trailsweep.reading import Diagnostic
 from trailsweep.rules.model import Rule
 from trailsweep.store.catalogue import Part
@@ -71,7 +71,7 @@ def scan_store(
     alerts: list[Alert] = []
     for plan, compiled, kept in results:
         rule_alerts = [_alert(plan, compiled, row, evidence) for row in kept]
-        rule_alerts.sort(key=lambda alert: _sort_key(alert.group_key))
+        rule_alerts.sort(key=lambda alert: alert_sort_key(alert))
         alerts.extend(rule_alerts)
     for alert in alerts:
         counters.alerts[alert.rule.rule_id] += 1

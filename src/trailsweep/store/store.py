@@ -2,6 +2,7 @@
 
     DIR/catalogue.json                              committed state (see `catalogue`)
     DIR/events/day=YYYY-MM-DD/<batch-id>.parquet    one batch's events of one day
+    DIR/events/day=YYYY-MM-DD/<batch-id>.rows       its row index (`__row` → position)
     DIR/.lock                                       held by the one ingest writing
 
 Columns are the flattened ECS fields under their dotted names (every field, typed as the
