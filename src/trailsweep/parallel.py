@@ -19,8 +19,8 @@ from trailsweep.engine.plan import plan_rules
 from trailsweep.engine.prefilter import Prefilter, build_prefilter
 from trailsweep.engine.table import select_fields
 from trailsweep.errors import Location
-from trailsweep.normalize import NormalizeOptions, flatten_document, open_geoip
-from trailsweep.reading import file_documents
+from trailsweep.normalize import FieldSelection, NormalizeOptions, flatten_document, open_geoip
+from trailsweep.reading import file_candidates
 from trailsweep.rules.model import Rule
 from trailsweep.summary import RunCounters
 
@@ -39,8 +39,10 @@ class ReaderSpec:
     asn_path: str | None
     city_path: str | None
     prefilter: bool
-    fields: tuple[str, ...]
-    patterns: tuple[str, ...]
+    fields: tuple[tuple[str, ...], ...]
+    """Per rule, the fields its table needs."""
+    patterns: tuple[tuple[str, ...], ...]
+    """Per rule, the KEEP patterns whose matching fields its table needs."""
 
     @staticmethod
     def of(
@@ -49,8 +51,8 @@ class ReaderSpec:
         now: datetime | None,
         options: NormalizeOptions,
         prefilter: bool,
-        fields: Iterable[str],
-        patterns: Iterable[str],
+        fields: Iterable[Iterable[str]],
+        patterns: Iterable[Iterable[str]],
     ) -> ReaderSpec:
         """The spec of a scan (databases travel as paths and are reopened in each worker)."""
         return ReaderSpec(
@@ -61,16 +63,17 @@ class ReaderSpec:
             asn_path=options.asn_db.path if options.asn_db is not None else None,
             city_path=options.city_db.path if options.city_db is not None else None,
             prefilter=prefilter,
-            fields=tuple(fields),
-            patterns=tuple(patterns),
+            fields=tuple(tuple(names) for names in fields),
+            patterns=tuple(tuple(names) for names in patterns),
         )
 
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What reading one file produced: rows of wanted fields, counts and diagnostics."""
+    """What reading one file produced: per rule, the rows (wanted fields) of the records that
+    rule may match; counts; diagnostics."""
 
-    rows: list[tuple[dict[str, Any], Location]]
+    rows: list[list[tuple[dict[str, Any], Location]]]
     counters: RunCounters
     diagnostics: list[tuple[str, str]]
 
@@ -87,24 +90,32 @@ class FileReader:
         )
         plans = plan_rules(spec.rules, spec.parameters, spec.now)
         prefilter = build_prefilter(plans, self._options)
-        active = spec.prefilter and not prefilter.everything
-        self._prefilter: Prefilter | None = prefilter if active else None
+        self._prefilter: Prefilter | None = prefilter if spec.prefilter else None
+        self._selection = FieldSelection(
+            {name for names in spec.fields for name in names},
+            {pattern for patterns in spec.patterns for pattern in patterns},
+        )
 
     def read(self, path: Path) -> FileOutcome:
         """Read one file."""
         counters = RunCounters()
         diagnostics: list[tuple[str, str]] = []
-        rows = []
-        documents = file_documents(
+        spec = self._spec
+        rows: list[list[tuple[dict[str, Any], Location]]] = [[] for _ in spec.fields]
+        everyone = tuple(range(len(spec.fields)))
+        documents = file_candidates(
             path,
             self._options,
             counters,
             lambda level, message: diagnostics.append((level, message)),
             self._prefilter,
         )
-        for record, document in documents:
-            flat = select_fields(flatten_document(document), self._spec.fields, self._spec.patterns)
-            rows.append((flat, record.location))
+        for record, document, passing in documents:
+            flat = flatten_document(document, self._selection)
+            # Each rule's table holds only the records its own raw test let through.
+            for index in everyone if passing is None else passing:
+                wanted = select_fields(flat, spec.fields[index], spec.patterns[index])
+                rows[index].append((wanted, record.location))
             counters.records_evaluated += 1
         return FileOutcome(rows, counters, diagnostics)
 

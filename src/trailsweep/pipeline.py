@@ -52,8 +52,9 @@ def scan(
     plans = plan_rules(rules, options.parameters, options.now)
     counters = RunCounters()
     report: Diagnostic = on_diagnostic or (lambda level, message: None)
-    fields, patterns = _wanted_fields(plans), _wanted_patterns(plans)
-    builder = EventTableBuilder(fields, patterns)
+    fields = [_wanted_fields(plan) for plan in plans]
+    patterns = [sorted(plan.source_patterns) for plan in plans]
+    builders = [EventTableBuilder(f, p) for f, p in zip(fields, patterns, strict=True)]
     files: list[Path] = []
     for found in discover(paths):
         if isinstance(found, Path):
@@ -73,10 +74,11 @@ def scan(
         counters.merge(outcome.counters)
         for level, message in outcome.diagnostics:
             report(level, message)
-        for flat, location in outcome.rows:
-            builder.add(flat, location)
-    events = builder.build()
-    alerts = evaluate(plans, events, report, counters)
+        for builder, rows in zip(builders, outcome.rows, strict=True):
+            for flat, location in rows:
+                builder.add(flat, location)
+    tables = [builder.build() for builder in builders]
+    alerts = evaluate(plans, tables, report, counters)
     for alert in alerts:
         counters.alerts[alert.rule.rule_id] += 1
     return ScanReport(alerts=tuple(alerts), summary=counters.frozen())
@@ -84,20 +86,23 @@ def scan(
 
 def evaluate(
     plans: Sequence[RulePlan],
-    events: EventTable,
+    tables: Sequence[EventTable],
     report: Diagnostic | None = None,
     counters: RunCounters | None = None,
 ) -> list[Alert]:
-    """Run every planned rule over one events table and build its alerts.
+    """Run every planned rule over its events table and build its alerts.
+
+    Each rule has its own table: the records its raw test let through, with the fields it reads
+    (a rule's query cannot tell the difference from a table of everything).
 
     ES|QL caps every result (LIMIT 1000 when the query has none); a result cut by that cap is
     reported, never cut silently.
     """
     engine = DuckDBEngine()
     try:
-        engine.register(events)
         alerts: list[Alert] = []
-        for plan in plans:
+        for plan, events in zip(plans, tables, strict=True):
+            engine.register(events)
             compiled = plan.compile(events.schema)
             result = engine.run(compiled)
             rows = result.rows
@@ -137,15 +142,8 @@ def evaluate(
         engine.close()
 
 
-def _wanted_fields(plans: Sequence[RulePlan]) -> list[str]:
-    fields = {"event.id", "@timestamp"}
-    for plan in plans:
-        fields |= plan.source_fields
-    return sorted(fields)
-
-
-def _wanted_patterns(plans: Sequence[RulePlan]) -> list[str]:
-    return sorted({pattern for plan in plans for pattern in plan.source_patterns})
+def _wanted_fields(plan: RulePlan) -> list[str]:
+    return sorted({"event.id", "@timestamp"} | plan.source_fields)
 
 
 __all__ = ["Diagnostic", "ScanOptions", "ScanReport", "evaluate", "read_documents", "scan"]

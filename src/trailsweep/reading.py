@@ -54,25 +54,40 @@ def file_documents(
     report: Diagnostic,
     prefilter: Prefilter | None = None,
 ) -> Iterator[tuple[SourceRecord, dict[str, Any]]]:
-    """The documents of one file.
+    """The documents of one file (see `file_candidates`)."""
+    for record, document, _ in file_candidates(path, options, counters, report, prefilter):
+        yield record, document
+
+
+def file_candidates(
+    path: Path,
+    options: NormalizeOptions,
+    counters: RunCounters,
+    report: Diagnostic,
+    prefilter: Prefilter | None = None,
+) -> Iterator[tuple[SourceRecord, dict[str, Any], tuple[int, ...] | None]]:
+    """The documents of one file, each with the positions of the rules that may match it
+    (None: every rule).
 
     With a prefilter, a raw record that no rule can match is screened (so that bad records are
     rejected whatever the rules) and counted as evaluated without being normalized.
     """
     for record in _file_records(path, counters, report):
+        passing: tuple[int, ...] | None = None
         if prefilter is not None and record.kind == "cloudtrail":
             try:
                 screen_record(record.data)
             except RecordRejected as exc:
                 _reject(record, exc.reason, counters, report)
                 continue
-            if not prefilter.passes(record.data):
+            passing = prefilter.passing(record.data)
+            if not passing:
                 counters.records_evaluated += 1
                 counters.records_prefiltered += 1
                 continue
         document = _normalized(record, options, counters, report)
         if document is not None:
-            yield record, document
+            yield record, document, passing
 
 
 def _file_records(path: Path, counters: RunCounters, report: Diagnostic) -> Iterator[SourceRecord]:

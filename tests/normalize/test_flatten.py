@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from trailsweep.normalize import flatten_document
 
 
@@ -111,3 +114,27 @@ def test_multivalues_come_in_doc_values_order() -> None:
 
 def test_mixed_multivalues_keep_their_order() -> None:
     assert flatten_document({"x": ["b", 1, "a"]}) == {"x": ["b", 1, "a"]}
+
+
+def test_field_selection_keeps_exactly_the_wanted_fields(shared_dir: Path) -> None:
+    from trailsweep.normalize import FieldSelection, normalize_record
+
+    folder = shared_dir / "fixtures" / "elastic-cloudtrail-pipeline"
+    selections = [
+        (["event.action", "aws.cloudtrail.resources.arn", "source.ip", "user.name"], []),
+        (["@timestamp"], ["aws.cloudtrail.user_identity.*", "user_agent.*"]),
+        ([], ["*"]),
+        (["related.user", "source.geo.location"], ["tls.*"]),
+    ]
+    for log in sorted(folder.glob("test-*.log")):
+        for line in log.read_text().splitlines():
+            if not line.strip():
+                continue
+            full = flatten_document(normalize_record(json.loads(line)).document)
+            for fields, patterns in selections:
+                selection = FieldSelection(fields, patterns)
+                expected = {k: v for k, v in full.items() if selection.keeps(k)}
+                assert (
+                    flatten_document(normalize_record(json.loads(line)).document, selection)
+                    == expected
+                ), (log.name, fields, patterns)

@@ -14,6 +14,7 @@ import trailsweep.normalize as normalize
 def test_public_api_is_pinned() -> None:
     assert sorted(normalize.__all__) == [
         "CONSTANT_FIELDS",
+        "FieldSelection",
         "GeoIpDatabase",
         "NormalizeOptions",
         "NormalizedRecord",

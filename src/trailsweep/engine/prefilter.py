@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from trailsweep.engine.plan import RulePlan
@@ -35,13 +35,15 @@ from trailsweep.esql.pushdown import pushable_predicates
 from trailsweep.normalize import NormalizeOptions
 from trailsweep.normalize.raw_fields import UNKNOWN, raw_field_reader, reads_record
 
-Outcomes = frozenset[bool | None]
+Outcomes = int
+"""The set of outcomes still possible, as bits: TRUE | FALSE | NULL (sets of three values)."""
 RawTest = Callable[[Mapping[str, Any]], Outcomes]
 
-ANY: Outcomes = frozenset({True, False, None})
-TRUE: Outcomes = frozenset({True})
-FALSE: Outcomes = frozenset({False})
-NULL: Outcomes = frozenset({None})
+TRUE: Outcomes = 1
+FALSE: Outcomes = 2
+NULL: Outcomes = 4
+ANY: Outcomes = TRUE | FALSE | NULL
+_BITS: dict[bool | None, Outcomes] = {True: TRUE, False: FALSE, None: NULL}
 _NAME_FIELD = "event.action"
 _NAME_KEY = "eventName"
 
@@ -66,10 +68,12 @@ class RulePrefilter:
     test: RawTest | None
     names: frozenset[str | None] | None
     never: bool = False
+    index: int = 0
+    """The rule's position among the planned rules."""
 
     def passes(self, record: Mapping[str, Any]) -> bool:
         """True when the rule may match the record."""
-        return not self.never and (self.test is None or True in self.test(record))
+        return not self.never and (self.test is None or bool(self.test(record) & TRUE))
 
 
 @dataclass(frozen=True)
@@ -95,13 +99,24 @@ class Prefilter:
             return any(rule.passes(record) for rule in self.unindexed)
         return any(rule.passes(record) for rule in self.rules)
 
+    def passing(self, record: Mapping[str, Any]) -> tuple[int, ...]:
+        """The positions of the rules that may match the record, in rule order."""
+        name = record.get(_NAME_KEY)
+        if name is None or type(name) is str:
+            candidates = (*self.by_name.get(name, ()), *self.unindexed)
+        else:
+            candidates = self.rules
+        return tuple(sorted(rule.index for rule in candidates if rule.passes(record)))
+
 
 def build_prefilter(
     plans: Sequence[RulePlan], options: NormalizeOptions | None = None
 ) -> Prefilter:
     """The prefilter for a set of planned rules, under the given normalize options."""
     options = options or NormalizeOptions()
-    rules = tuple(_rule_prefilter(plan, options) for plan in plans)
+    rules = tuple(
+        replace(_rule_prefilter(plan, options), index=index) for index, plan in enumerate(plans)
+    )
     by_name: dict[str | None, list[RulePrefilter]] = {}
     unindexed: list[RulePrefilter] = []
     for rule in rules:
@@ -124,7 +139,7 @@ def _rule_prefilter(plan: RulePlan, options: NormalizeOptions) -> RulePrefilter:
     # with a given eventName, and anything at all elsewhere, still do?
     static = _TestCompiler(options, plan.parameters, name_only=True)
     static_test = static.compile_all(pushable_predicates(plan.query)) or _all_of([])
-    if True not in static_test({_NAME_KEY: _UNREADABLE}):
+    if not static_test({_NAME_KEY: _UNREADABLE}) & TRUE:
         # Not even possible in principle: it needs another data stream, an ASN database that
         # was not given, ...
         return RulePrefilter(plan.rule.rule_id, test, None, never=True)
@@ -156,9 +171,9 @@ def _name_index(
                 names.update(v for v in values if v is not None)
     # Any name outside the set compares like this one, which no predicate names.
     outsider = "\x00trailsweep-outsider"
-    if True in static_test({_NAME_KEY: outsider}):
+    if static_test({_NAME_KEY: outsider}) & TRUE:
         return None
-    if True in static_test({}):
+    if static_test({}) & TRUE:
         names.add(None)
     return frozenset(names)
 
@@ -171,8 +186,8 @@ def _all_of(tests: list[RawTest]) -> RawTest:
     def test(record: Mapping[str, Any]) -> Outcomes:
         outcome = TRUE
         for part in tests:
-            outcome = frozenset(_and(a, b) for a in outcome for b in part(record))
-            if True not in outcome:
+            outcome = _AND[outcome][part(record)]
+            if not outcome & TRUE:
                 return outcome
         return outcome
 
@@ -213,7 +228,7 @@ class _TestCompiler:
             inner = self.compile(expr.operand)
             if inner is None:
                 return None
-            return lambda record: frozenset(None if o is None else not o for o in inner(record))
+            return lambda record: _NOT[inner(record)]
         if isinstance(expr, BinaryOp) and expr.op in ("==", "!="):
             return self._comparison(expr)
         if isinstance(expr, InList):
@@ -277,8 +292,8 @@ class _TestCompiler:
         def test(record: Mapping[str, Any]) -> Outcomes:
             value = reader(record)
             if value is UNKNOWN:
-                return frozenset({True, False})
-            return frozenset({(value is None) != negated})
+                return TRUE | FALSE
+            return TRUE if (value is None) != negated else FALSE
 
         return test
 
@@ -296,7 +311,7 @@ class _TestCompiler:
                 return ANY
             if value is None:
                 return NULL
-            return frozenset({bool(regex.fullmatch(str(value))) != negated})
+            return TRUE if bool(regex.fullmatch(str(value))) != negated else FALSE
 
         return test
 
@@ -317,7 +332,7 @@ def _compare(value: object, constant: str, equal: bool) -> Outcomes:
         return ANY
     if value is None:
         return NULL
-    return frozenset({(value == constant) == equal})
+    return TRUE if (value == constant) == equal else FALSE
 
 
 def _combine(
@@ -325,12 +340,38 @@ def _combine(
     right: RawTest | None,
     combine: Callable[[bool | None, bool | None], bool | None],
 ) -> RawTest:
+    table = _AND if combine is _and else _OR
+
     def test(record: Mapping[str, Any]) -> Outcomes:
         a = left(record) if left is not None else ANY
         b = right(record) if right is not None else ANY
-        return frozenset(combine(x, y) for x in a for y in b)
+        return table[a][b]
 
     return test
+
+
+def _table(combine: Callable[[bool | None, bool | None], bool | None]) -> list[list[Outcomes]]:
+    """combine() lifted to outcome sets, for every pair of sets (bit masks 0..7)."""
+    values = list(_BITS)
+    rows = []
+    for left in range(8):
+        row = []
+        for right in range(8):
+            mask = 0
+            for a in values:
+                for b in values:
+                    if left & _BITS[a] and right & _BITS[b]:
+                        mask |= _BITS[combine(a, b)]
+            row.append(mask)
+        rows.append(row)
+    return rows
+
+
+_AND = _table(_and)
+_OR = _table(_or)
+_NOT = [
+    sum(_BITS[None if v is None else not v] for v in _BITS if mask & _BITS[v]) for mask in range(8)
+]
 
 
 def _like_regex(pattern: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,7 +84,7 @@ class EventTableBuilder:
         )
 
     def _matches_pattern(self, name: str) -> bool:
-        return any(fnmatch.fnmatchcase(name, pattern) for pattern in self._patterns)
+        return _matches_any(name, self._patterns)
 
 
 def _field_spec(name: str, values: list[Any]) -> FieldSpec:
@@ -175,6 +176,12 @@ def select_fields(
     pattern_list = tuple(patterns)
     if pattern_list:
         for name, value in flat.items():
-            if name not in selected and any(fnmatch.fnmatchcase(name, p) for p in pattern_list):
+            if name not in selected and _matches_any(name, pattern_list):
                 selected[name] = value
     return selected
+
+
+@functools.lru_cache(maxsize=65536)
+def _matches_any(name: str, patterns: tuple[str, ...]) -> bool:
+    # Field names repeat across records: decide each (name, patterns) pair once.
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)

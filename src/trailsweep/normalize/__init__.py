@@ -9,7 +9,7 @@ that is already ECS.
 from __future__ import annotations
 
 from trailsweep.normalize.ecs_input import ecs_document_from, is_ecs_document
-from trailsweep.normalize.flatten import flatten_document
+from trailsweep.normalize.flatten import FieldSelection, flatten_document
 from trailsweep.normalize.geoip import GeoIpDatabase, open_geoip
 from trailsweep.normalize.model import NormalizedRecord, NormalizeOptions, RecordRejected
 from trailsweep.normalize.record import (
@@ -21,6 +21,7 @@ from trailsweep.normalize.record import (
 
 __all__ = [
     "CONSTANT_FIELDS",
+    "FieldSelection",
     "GeoIpDatabase",
     "NormalizeOptions",
     "NormalizedRecord",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeGuard
 
 from trailsweep.normalize.javamap import java_double
@@ -18,7 +19,54 @@ _UNREADABLE_PREFIX = _UNREADABLE + "."
 _GEO_POINT_SUFFIX = "geo.location"
 
 
-def flatten_document(doc: Mapping[str, Any]) -> dict[str, Any]:
+class FieldSelection:
+    """Which fields a flatten keeps: named fields and fields matching `*` patterns. Flattening
+    skips every subtree that cannot hold one (decisions are cached per path)."""
+
+    def __init__(self, fields: Iterable[str], patterns: Iterable[str] = ()) -> None:
+        self._fields = frozenset(fields)
+        self._prefixes = frozenset(
+            field[:index] for field in self._fields for index in _dots(field)
+        )
+        self._patterns = tuple(patterns)
+        # The literal start of each pattern: a path on the way to it, or below it, may match.
+        self._pattern_heads = tuple(pattern.split("*", 1)[0] for pattern in self._patterns)
+        self._enters: dict[str, bool] = {}
+        self._keeps: dict[str, bool] = {}
+
+    def enters(self, path: str) -> bool:
+        """True when the object at `path` may hold a wanted field."""
+        decision = self._enters.get(path)
+        if decision is None:
+            decision = (
+                path in self._prefixes
+                or path in self._fields
+                or any(
+                    head.startswith(path + ".") or path.startswith(head) or head == ""
+                    for head in self._pattern_heads
+                )
+            )
+            self._enters[path] = decision
+        return decision
+
+    def keeps(self, path: str) -> bool:
+        """True when the field at `path` is wanted."""
+        decision = self._keeps.get(path)
+        if decision is None:
+            decision = path in self._fields or any(
+                fnmatch.fnmatchcase(path, pattern) for pattern in self._patterns
+            )
+            self._keeps[path] = decision
+        return decision
+
+
+def _dots(field: str) -> list[int]:
+    return [index for index, char in enumerate(field) if char == "."]
+
+
+def flatten_document(
+    doc: Mapping[str, Any], selection: FieldSelection | None = None
+) -> dict[str, Any]:
     """Flatten `doc` the way ES|QL sees its fields.
 
     Objects recurse into dotted names (keys that already hold dots join naturally); every leaf
@@ -34,7 +82,7 @@ def flatten_document(doc: Mapping[str, Any]) -> dict[str, Any]:
 'aws.cloudtrail.resources.type': ['T', 'U']}
     """
     flat: dict[str, Any] = {}
-    _walk_object(flat, "", doc, False)
+    _walk_object(flat, "", doc, False, selection)
     for path, value in flat.items():
         if type(value) is list and len(value) > 1:
             flat[path] = doc_values_order(path, value)
@@ -75,36 +123,48 @@ def _ip_sort_key(text: str) -> bytes:
     return address.packed
 
 
-def _walk_object(flat: dict[str, Any], prefix: str, obj: Mapping[str, Any], multi: bool) -> None:
+def _walk_object(
+    flat: dict[str, Any],
+    prefix: str,
+    obj: Mapping[str, Any],
+    multi: bool,
+    selection: FieldSelection | None,
+) -> None:
     for key, value in obj.items():
         path = f"{prefix}{key}"
         if path.startswith(_UNREADABLE) and (
             path == _UNREADABLE or path.startswith(_UNREADABLE_PREFIX)
         ):
             continue
-        _walk_value(flat, path, value, multi)
+        if selection is not None and not selection.enters(path):
+            continue
+        _walk_value(flat, path, value, multi, selection)
 
 
-def _walk_value(flat: dict[str, Any], path: str, value: Any, multi: bool) -> None:
+def _walk_value(
+    flat: dict[str, Any], path: str, value: Any, multi: bool, selection: FieldSelection | None
+) -> None:
     # Exact type checks first: this runs for every field of every event, and ABC checks
     # (Mapping) cost more than the rest of the walk.
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool:
-        _add(flat, path, value, multi)
+        if selection is None or selection.keeps(path):
+            _add(flat, path, value, multi)
     elif kind is dict:
         point = _geo_point(path, value)
         if point is not None:
-            _add(flat, path, point, multi)
+            if selection is None or selection.keeps(path):
+                _add(flat, path, point, multi)
         else:
-            _walk_object(flat, f"{path}.", value, multi)
+            _walk_object(flat, f"{path}.", value, multi, selection)
     elif kind is list or kind is tuple:
         for item in value:
-            _walk_value(flat, path, item, True)
+            _walk_value(flat, path, item, True, selection)
     elif value is None:
         return
     elif isinstance(value, Mapping):
-        _walk_object(flat, f"{path}.", value, multi)
-    else:
+        _walk_object(flat, f"{path}.", value, multi, selection)
+    elif selection is None or selection.keeps(path):
         _add(flat, path, value, multi)
 
 
