@@ -137,7 +137,7 @@ def _aggregate(draw: st.DrawFn, pipeline: Pipeline, exprs: Expressions, names: l
     if kind == "values":
         return f"VALUES({column})"
     if kind == "extreme":
-        orderable = [n for n in names if pipeline.columns[n][0] != "ip"]
+        orderable = [n for n in names if SORT_BY_IP or pipeline.columns[n][0] != "ip"]
         target = exprs.quoted(draw(st.sampled_from(orderable))) if orderable else "1"
         return f"{draw(st.sampled_from(['MIN', 'MAX']))}({target})"
     if kind == "sum":

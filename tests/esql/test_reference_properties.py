@@ -5,8 +5,9 @@ DROP, RENAME, SORT and LIMIT (test_reference_pipelines.py). Columns must match e
 compared in order when the SQL's order is fully determined (the compiler orders by SORT keys,
 then evidence, so: when every output row has distinct evidence) and as multisets otherwise.
 
-The strict xfail tests at the end pin the compiler bugs the property found; the generator keeps
-off those constructs (flags in test_reference_strategies.py) until they are fixed.
+The tests at the end pin compiler bugs the property found, as minimal examples. While a bug is
+open its test is a strict xfail and the generator keeps off the construct (flags in
+test_reference_strategies.py); once fixed the test is a plain one and the flag is on.
 """
 
 from __future__ import annotations
@@ -103,11 +104,13 @@ def test_compiled_sql_matches_the_reference(
 
 
 # ---------------------------------------------------------------------------------------------
-# Compiler bugs found by the property, minimal examples. The reference side of each is checked
-# by a plain test (it must hold); the xfail is the SQL side.
+# Compiler bugs found by the property (now fixed), minimal examples. The reference side of each
+# is checked by a plain test too, since the reference is what the property trusts.
 
 IPS: list[dict[str, Any]] = [{"ip": "10.0.0.10"}, {"ip": "10.0.0.9"}, {"ip": "::1"}]
-NUMBER_TEXTS: list[dict[str, Any]] = [{"user": t} for t in ["inf", "NaN", "1_000", "1d", "0x1p3"]]
+NUMBER_TEXTS: list[dict[str, Any]] = [
+    {"user": text} for text in ["inf", "NaN", "1_000", "1d", "0x1p3", " 1.5 ", "Infinity", "1f"]
+]
 
 
 def test_reference_sorts_ips_as_addresses() -> None:
@@ -115,29 +118,22 @@ def test_reference_sorts_ips_as_addresses() -> None:
     assert [row["ip"] for row in result.rows] == ["::1", "10.0.0.9", "10.0.0.10"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compiler bug: SORT on an ip orders the stored text ('10.0.0.10' < '10.0.0.9' < '::1'),"
-    " ES|QL orders ips as addresses (16-byte IPv4-mapped encoding, TopNEncoder.IP)",
-    raises=AssertionError,
-)
 def test_sort_by_ip_matches_the_reference(connection: duckdb.DuckDBPyConnection) -> None:
-    check(connection, "FROM logs | SORT ip | LIMIT 1", IPS)
+    # SORT once ordered the stored text ('10.0.0.10' < '10.0.0.9' < '::1'); ES|QL orders ips
+    # as addresses (16-byte IPv4-mapped encoding, TopNEncoder.IP).
+    for direction in ("", " DESC"):
+        check(connection, f"FROM logs | SORT ip{direction} | LIMIT 1", IPS)
+        check(connection, f"FROM logs | SORT ip{direction} | KEEP ip", IPS)
 
 
 def test_reference_parses_doubles_like_java() -> None:
     query = parse_query("FROM logs | EVAL d = TO_DOUBLE(user) | KEEP d")
     result = run(query, NUMBER_TEXTS, schema=SCHEMA)
-    assert [row["d"] for row in result.rows] == [None, None, None, 1.0, 8.0]
+    assert [row["d"] for row in result.rows] == [None, None, None, 1.0, 8.0, 1.5, None, 1.0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compiler bug: TO_DOUBLE(keyword) is DuckDB's TRY_CAST, which reads 'inf', 'NaN' and"
-    " '1_000' and rejects '1d' and '0x1p3'; ES|QL uses Java's Double.parseDouble and turns"
-    " non-finite results into null (EsqlDataTypeConverter.stringToDouble ->"
-    " StringUtils.parseDouble)",
-    raises=AssertionError,
-)
 def test_to_double_of_keyword_matches_the_reference(connection: duckdb.DuckDBPyConnection) -> None:
+    # TO_DOUBLE(keyword) was DuckDB's TRY_CAST, which reads 'inf', 'NaN' and '1_000' and rejects
+    # '1d' and '0x1p3'; ES|QL uses Java's Double.parseDouble and turns non-finite results into
+    # null (EsqlDataTypeConverter.stringToDouble -> StringUtils.parseDouble).
     check(connection, "FROM logs | EVAL d = TO_DOUBLE(user) | KEEP d", NUMBER_TEXTS)

@@ -34,20 +34,20 @@ PARAMS: dict[str, object] = {
     "precision": 100,
 }
 
-# Known compiler bugs, each pinned by a strict xfail test in test_reference_properties.py. The
-# generator stays off them so the property keeps finding new bugs; once the compiler is fixed
-# (the xfail test then fails as XPASS), set the flag to True.
-SORT_BY_IP = False
-"""SORT orders ips as text; ES|QL orders them as addresses."""
-JAVA_NUMBER_SYNTAX = False
-"""TO_DOUBLE(keyword) parses with DuckDB's rules, not Java's (ES|QL's)."""
+# Compiler bugs, each pinned by a test in test_reference_properties.py (a strict xfail while
+# open). The generator stays off an open bug so the property keeps finding new ones; once the
+# compiler is fixed (the xfail test then fails as XPASS), the flag is set to True.
+SORT_BY_IP = True
+"""Fixed: SORT (and MIN/MAX, MV_MIN..., ordering comparisons) order ips as addresses."""
+JAVA_NUMBER_SYNTAX = True
+"""Fixed: TO_DOUBLE(keyword) parses as Java's Double.parseDouble (ES|QL's), not as DuckDB."""
 
 WORDS = ["a", "b", "ab", "a_b", "a%", "B", "é", "", "1", "2.5"]
 if JAVA_NUMBER_SYNTAX:
-    WORDS += ["inf", "NaN", "1_000", "1d", " 3 "]
+    WORDS += ["inf", "NaN", "1_000", "1d", " 3 ", "0x1.8p1", "-.5e1f", "1e999", "١"]
 TAGS = ["a", "b", "c", "ab"]
 NUMBERS = [-7, -2, 0, 1, 2, 3, 10]
-IPS = ["10.0.0.9", "10.0.0.10", "192.168.1.1", "::1", "2001:db8::1"]
+IPS = ["10.0.0.9", "10.0.0.10", "192.168.1.1", "::1", "2001:db8::1", "0.0.0.1", "fe80::a"]
 TIMES = [
     datetime(2024, 1, 1, 0, 0, 0),
     datetime(2024, 1, 1, 0, 0, 9, 999000),
@@ -276,7 +276,8 @@ class Expressions:
             )
             return f"{left[0]} {operator} {right[0] if right else literal}"
         if kind == "ip" and (ip := self.column("ip")) is not None:
-            return f"{ip[0]} {self.pick(['==', '!='])} {quote(self.pick(IPS))}"
+            operators = [operator] if SORT_BY_IP else ["==", "!="]
+            return f"{ip[0]} {self.pick(operators)} {quote(self.pick(IPS))}"
         if kind == "boolean" and (flag := self.column("boolean")) is not None:
             return f"{flag[0]} {self.pick(['==', '!='])} {self.pick(['true', 'false'])}"
         if kind == "double":

@@ -12,9 +12,10 @@ from sqlglot import exp
 from trailsweep.esql import ast
 from trailsweep.esql.context import CompileContext
 from trailsweep.esql.expressions import ExpressionCompiler
+from trailsweep.esql.ip_order import keyed, list_extreme_keyed, unkeyed
 from trailsweep.esql.typed import NUMERIC, Typed, int_literal, length
 
-_ORDERABLE = frozenset({"long", "double", "date", "keyword", "boolean", "null"})
+_ORDERABLE = frozenset({"long", "double", "date", "keyword", "ip", "boolean", "null"})
 
 
 class AggregateBuilder:
@@ -88,6 +89,14 @@ class AggregateBuilder:
         value = self._argument(call)
         if value.type not in _ORDERABLE:
             raise self.ctx.unsupported(call.span, f"{call.name.upper()} over {value.type}")
+        if value.type == "ip":
+            # Ips order by address: the extreme of key-then-text, with the key dropped after.
+            if value.multivalued:
+                operand = list_extreme_keyed(value.sql, maximum)
+            else:
+                operand = keyed(value.sql)
+            extreme = exp.Max(this=operand) if maximum else exp.Min(this=operand)
+            return Typed(unkeyed(self._filtered(extreme)), "ip")
         operand = value.sql
         if value.multivalued:
             operand = (exp.ArrayMax if maximum else exp.ArrayMin)(this=operand)

@@ -7,6 +7,7 @@ from sqlglot import exp
 from trailsweep.esql import ast
 from trailsweep.esql.context import CompileContext
 from trailsweep.esql.expressions import ExpressionCompiler, Resolver
+from trailsweep.esql.ip_order import ip_key, list_extreme_key
 from trailsweep.esql.relation import Column, Relation, SortKey, passthrough, project, wildcard
 from trailsweep.esql.typed import Typed, column, int_literal, paren, typed_null
 
@@ -130,9 +131,7 @@ def compile_sort(ctx: CompileContext, relation: Relation, command: ast.Sort) -> 
     extra: list[tuple[str, exp.Expression]] = []
     for index, order in enumerate(command.orders):
         value = rows.value(order.expr)
-        sql = value.sql
-        if value.multivalued:
-            sql = (exp.ArrayMax if order.descending else exp.ArrayMin)(this=sql)
+        sql = _sort_value(value, order.descending)
         # NULL sorts as larger than any value: last ascending, first descending.
         nulls_first = order.descending if order.nulls_first is None else order.nulls_first
         name = f"__sort{index}"
@@ -144,6 +143,18 @@ def compile_sort(ctx: CompileContext, relation: Relation, command: ast.Sort) -> 
         ctx.emit(select), relation.columns, relation.aggregated, tuple(keys), relation.open
     )
     return sorted_relation
+
+
+def _sort_value(value: Typed, descending: bool) -> exp.Expression:
+    """What a SORT key orders by: the value, or its smallest (asc) or largest (desc) value."""
+    if value.type == "ip":
+        # ES|QL sorts ips by address (their 16-byte form); their text sorts otherwise.
+        if value.multivalued:
+            return list_extreme_key(value.sql, maximum=descending)
+        return ip_key(value.sql)
+    if value.multivalued:
+        return (exp.ArrayMax if descending else exp.ArrayMin)(this=value.sql)
+    return value.sql
 
 
 def order_by(relation: Relation) -> list[exp.Ordered]:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from trailsweep.esql.callsite import CallSite
+from trailsweep.esql.ip_order import list_extreme_keyed, unkeyed
+from trailsweep.esql.java_numbers import java_double
 from trailsweep.esql.temporal import date_diff, date_trunc, epoch_millis, now
 from trailsweep.esql.typed import (
     NUMERIC,
@@ -204,8 +206,9 @@ def _to_double(site: CallSite) -> Typed:
     if value.type in ("long", "double", "boolean", "null"):
         return Typed(exp.cast(value.sql, double), "double")
     if value.type == "keyword":
-        # An unparsable string is null (plus a warning) in ES|QL.
-        return Typed(exp.TryCast(this=value.sql, to=double), "double")
+        # Java's Double.parseDouble, not DuckDB's cast; unparsable or non-finite text is null
+        # (plus a warning) in ES|QL.
+        return Typed(java_double(value.sql), "double")
     if value.type == "date":
         return Typed(exp.cast(epoch_millis(value.sql), double), "double")
     raise site.unsupported(f"converting {value.type} to double", 0)
@@ -242,7 +245,7 @@ def _mv_count(site: CallSite) -> Typed:
     return Typed(present, "long")
 
 
-def _mv_pick(make: Callable[..., exp.Expression]) -> Handler:
+def _mv_pick(maximum: bool) -> Handler:
     # ES|QL reads multivalues from doc values, sorted ascending: MV_FIRST is in practice the
     # smallest value. Lists here are not sorted, so the first/last are taken after sorting.
     def handler(site: CallSite) -> Typed:
@@ -250,7 +253,10 @@ def _mv_pick(make: Callable[..., exp.Expression]) -> Handler:
         value = site.args[0]
         if not value.multivalued:
             return Typed(value.sql, value.type)
-        return Typed(make(this=value.sql), value.type)
+        if value.type == "ip":
+            # Doc values hold ips in address order (16-byte form), not in text order.
+            return Typed(unkeyed(list_extreme_keyed(value.sql, maximum)), "ip")
+        return Typed((exp.ArrayMax if maximum else exp.ArrayMin)(this=value.sql), value.type)
 
     return handler
 
@@ -274,10 +280,10 @@ SCALAR_FUNCTIONS: dict[str, Handler] = {
     "to_integer": _to_integer,
     "to_int": _to_integer,
     "mv_count": _mv_count,
-    "mv_first": _mv_pick(exp.ArrayMin),
-    "mv_last": _mv_pick(exp.ArrayMax),
-    "mv_min": _mv_pick(exp.ArrayMin),
-    "mv_max": _mv_pick(exp.ArrayMax),
+    "mv_first": _mv_pick(maximum=False),
+    "mv_last": _mv_pick(maximum=True),
+    "mv_min": _mv_pick(maximum=False),
+    "mv_max": _mv_pick(maximum=True),
     "date_trunc": date_trunc,
     "date_diff": date_diff,
     "now": now,

@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from trailsweep.esql import ast
 from trailsweep.esql.context import CompileContext
+from trailsweep.esql.ip_order import constant_key, ip_key
 from trailsweep.esql.patterns import PatternError, like_pattern, rlike_pattern
 from trailsweep.esql.temporal import shift, timestamp_literal
 from trailsweep.esql.timespan import TimeSpan, parse_timespan
@@ -73,13 +74,30 @@ def comparison(ctx: CompileContext, node: ast.BinaryOp, left: Typed, right: Type
     if len(families) > 1:
         raise ctx.invalid(node.span, f"cannot compare {left.type} with {right.type} ({node.op})")
     left, right = coerce(left, right.type), coerce(right, left.type)
-    if node.op not in ("==", "!=") and "ip" in (left.type, right.type):
-        # Text order of IP addresses is not address order.
-        raise ctx.unsupported(node.span, f"ordering comparison {node.op} on an ip")
     if "boolean" in families and node.op not in ("==", "!="):
         raise ctx.unsupported(node.span, f"ordering comparison {node.op} on booleans")
     make = _COMPARISONS[node.op]
+    if node.op not in ("==", "!=") and "ip" in (left.type, right.type):
+        # Ips order by address, which their text does not: compare their 16-byte forms.
+        left_key = _ip_order(ctx, node, node.left, left)
+        right_key = _ip_order(ctx, node, node.right, right)
+        return Typed(make(this=paren(left_key), expression=paren(right_key)), "boolean")
     return Typed(make(this=paren(single(left)), expression=paren(single(right))), "boolean")
+
+
+def _ip_order(
+    ctx: CompileContext, node: ast.BinaryOp, side: ast.Expr, value: Typed
+) -> exp.Expression:
+    """An operand of an ordering comparison with an ip, as its address-ordered key."""
+    if value.type == "ip":
+        return ip_key(single(value))
+    if value.const is not None and isinstance(value.const.value, str):
+        # ES|QL reads a string literal beside an ip as an ip.
+        key = constant_key(value.const.value)
+        if key is None:
+            raise ctx.invalid(side.span, f"{value.const.value!r} is not an ip address")
+        return exp.Literal.string(key)
+    raise ctx.unsupported(node.span, f"ordering comparison {node.op} of an ip with {value.type}")
 
 
 def arithmetic(ctx: CompileContext, node: ast.BinaryOp, left: Typed, right: Typed) -> Typed:

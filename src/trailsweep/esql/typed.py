@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -158,3 +159,25 @@ def as_list(value: Typed) -> exp.Expression:
 def int_literal(value: int) -> exp.Expression:
     """An integer literal (negative numbers as literals, not as negations)."""
     return exp.Literal.number(value)
+
+
+def bind(
+    value: exp.Expression, name: str, body: Callable[[exp.Expression], exp.Expression]
+) -> exp.Expression:
+    """`body` over `value` computed once: `list_transform([value], lambda name: body)[1]`.
+
+    SQL has no scalar `let`; without one a value used several times in `body` would be copied
+    into the statement each time (and nested uses multiply). `name` must differ from the names
+    of the bindings `body` sits in, since the inner one would hide the outer.
+    """
+    parameter = exp.Column(this=exp.to_identifier(name, quoted=True))
+    function = exp.Lambda(this=body(parameter), expressions=[exp.to_identifier(name, quoted=True)])
+    applied = exp.Anonymous(
+        this="list_transform", expressions=[exp.Array(expressions=[value]), function]
+    )
+    return element(applied)
+
+
+def call(name: str, *args: exp.Expression) -> exp.Expression:
+    """A call of a DuckDB function that sqlglot has no expression class for."""
+    return exp.Anonymous(this=name, expressions=list(args))

@@ -37,9 +37,10 @@ CASTS = {
 }
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 # Java's Double.parseDouble grammar (after String.trim): decimal or hex, an optional type suffix.
+# Its digits are ASCII only (Python's \d would also take other scripts' digits).
 _JAVA_DOUBLE = re.compile(
-    r"[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?"
-    r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+[fFdD]?)"
+    r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?"
+    r"|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+[fFdD]?)"
 )
 _EPOCH = datetime(1970, 1, 1)
 _DIFF_UNITS: dict[str, int] = {}
@@ -218,7 +219,11 @@ def java_parse_double(text: str) -> float | None:
         text = text[:-1]
     if text.lstrip("+-").startswith(("NaN", "Infinity")):
         return None
-    value = float.fromhex(text) if "x" in text.lower() else float(text)
+    try:
+        value = float.fromhex(text) if "x" in text.lower() else float(text)
+    except OverflowError:
+        # float.fromhex raises where Java's parse gives Infinity (which ES|QL nulls).
+        return None
     return value if math.isfinite(value) else None
 
 
