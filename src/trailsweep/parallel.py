@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from trailsweep.engine.plan import plan_rules
 from trailsweep.engine.prefilter import Prefilter, build_prefilter
@@ -23,6 +23,10 @@ from trailsweep.normalize import FieldSelection, NormalizeOptions, flatten_docum
 from trailsweep.reading import file_candidates
 from trailsweep.rules.model import Rule
 from trailsweep.summary import RunCounters
+
+Outcome = TypeVar("Outcome")
+Outcome_co = TypeVar("Outcome_co", covariant=True)
+Spec = TypeVar("Spec")
 
 # Below this much input, starting workers costs more than it saves.
 PARALLEL_MIN_BYTES = 32 << 20
@@ -123,16 +127,36 @@ class FileReader:
 def read_files(
     files: Sequence[Path], spec: ReaderSpec, options: NormalizeOptions, jobs: int | None
 ) -> Iterator[FileOutcome]:
-    """The outcome of every file, in order. `jobs` workers when given; when None, one per core
-    once the input is large enough to pay for starting them."""
+    """The outcome of every file, in order (see `map_files`)."""
+    return map_files(files, jobs, FileReader, spec, lambda: FileReader(spec, options))
+
+
+class PathReader(Protocol[Outcome_co]):
+    """Something that reads one file into an outcome (built once per process)."""
+
+    def read(self, path: Path) -> Outcome_co:
+        """Read one file."""
+        ...
+
+
+def map_files(
+    files: Sequence[Path],
+    jobs: int | None,
+    build: Callable[[Spec], PathReader[Outcome]],
+    spec: Spec,
+    local: Callable[[], PathReader[Outcome]],
+) -> Iterator[Outcome]:
+    """`build(spec).read(path)` for every file, results in file order: in `jobs` worker
+    processes when given; when None, one per core once the input is large enough to pay for
+    starting them; else in this process, with the reader `local()` makes."""
     workers = min(jobs or os.cpu_count() or 1, len(files))
     worth_it = jobs is not None or _total_size(files) >= PARALLEL_MIN_BYTES
     if workers > 1 and worth_it:
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with context.Pool(workers, initializer=_start_worker, initargs=(spec,)) as pool:
-            yield from pool.imap(_read_in_worker, files, chunksize=4)
+        with context.Pool(workers, initializer=_start_worker, initargs=(build, spec)) as pool:
+            yield from pool.imap(_read_in_worker, files, chunksize=2)
         return
-    reader = FileReader(spec, options)
+    reader = local()
     for path in files:
         yield reader.read(path)
 
@@ -147,14 +171,14 @@ def _total_size(files: Sequence[Path]) -> int:
     return total
 
 
-_WORKER: FileReader | None = None
+_WORKER: PathReader[Any] | None = None
 
 
-def _start_worker(spec: ReaderSpec) -> None:
+def _start_worker(build: Callable[[Any], PathReader[Any]], spec: Any) -> None:
     global _WORKER
-    _WORKER = FileReader(spec)
+    _WORKER = build(spec)
 
 
-def _read_in_worker(path: Path) -> FileOutcome:
+def _read_in_worker(path: Path) -> Any:
     assert _WORKER is not None, "worker used before its initializer ran"
     return _WORKER.read(path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Annotated, BinaryIO, NoReturn, TextIO
 
@@ -12,13 +12,24 @@ import typer
 from rich.console import Console
 
 from trailsweep.alerts import alert_document
-from trailsweep.cli.options import (
-    EXIT_ALERTS,
-    EXIT_OK,
-    EXIT_REJECTED_INPUT,
-    EXIT_USAGE,
-    parse_time_span,
+from trailsweep.cli.arguments import (
+    AsnOpt,
+    CityOpt,
+    FailOnAlertOpt,
+    FormatOpt,
+    JobsOpt,
+    NamespaceOpt,
+    NowOpt,
+    OutputOpt,
+    PathsArg,
+    QuietOpt,
+    RulesOpt,
+    StatsOpt,
+    ThresholdOpt,
+    WindowOpt,
+    parameter_overrides,
 )
+from trailsweep.cli.options import EXIT_ALERTS, EXIT_OK, EXIT_REJECTED_INPUT, EXIT_USAGE
 from trailsweep.cli.store_commands import register as register_store_commands
 from trailsweep.engine.validate import check_rule_files
 from trailsweep.errors import TrailsweepError
@@ -38,74 +49,32 @@ app = typer.Typer(
 )
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
-PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")]
-AsnOpt = Annotated[
-    Path | None, typer.Option("--asn-db", help="MaxMind-format ASN database (.mmdb).")
-]
-CityOpt = Annotated[
-    Path | None, typer.Option("--city-db", help="MaxMind-format City database (.mmdb).")
-]
-NamespaceOpt = Annotated[
-    str, typer.Option("--namespace", help="data_stream.namespace of the events.")
-]
-OutputOpt = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
-]
-StatsOpt = Annotated[
-    Path | None, typer.Option("--stats", help="Write the run summary as JSON to this file.")
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")]
-
 
 @app.command("scan")
 def scan_command(
     paths: PathsArg,
-    output_format: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="table (default on a terminal) or ndjson."),
-    ] = None,
+    output_format: FormatOpt = None,
     output: OutputOpt = None,
-    threshold: Annotated[
-        int | None, typer.Option(help="Alert above this many distinct buckets (default 15).")
-    ] = None,
-    window: Annotated[
-        str | None, typer.Option(help="Window length, e.g. 10s, 30s, 1m (default 10s).")
-    ] = None,
-    rule_paths: Annotated[
-        list[Path] | None,
-        typer.Option("--rule", help="Rule file or folder; replaces the bundled rules."),
-    ] = None,
+    threshold: ThresholdOpt = None,
+    window: WindowOpt = None,
+    rule_paths: RulesOpt = None,
     asn_db: AsnOpt = None,
     city_db: CityOpt = None,
     namespace: NamespaceOpt = "default",
     stats: StatsOpt = None,
-    fail_on_alert: Annotated[
-        bool, typer.Option("--fail-on-alert", help="Exit 1 when any alert is raised.")
-    ] = False,
-    now: Annotated[
-        datetime | None,
-        typer.Option(help="What NOW() means in queries (ISO time; default: the clock)."),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", help="Reader processes (default: one per core on big input)."),
-    ] = None,
+    fail_on_alert: FailOnAlertOpt = False,
+    now: NowOpt = None,
+    jobs: JobsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Evaluate the rules over CloudTrail files and print the alerts."""
     fmt = output_format or ("table" if output is None and sys.stdout.isatty() else "ndjson")
     if fmt not in ("table", "ndjson"):
         _usage(f"--format must be table or ndjson, not {fmt!r}")
-    overrides: dict[str, object] = {}
-    if threshold is not None:
-        if threshold < 0:
-            _usage("--threshold must be zero or more")
-        overrides["threshold"] = threshold
-    if window is not None:
-        try:
-            overrides["window"] = parse_time_span(window)
-        except ValueError as exc:
-            _usage(str(exc))
+    try:
+        overrides = parameter_overrides(threshold, window)
+    except ValueError as exc:
+        _usage(str(exc))
     rules = _rules(rule_paths)
     if now is not None and now.tzinfo is not None:
         now = now.astimezone(UTC).replace(tzinfo=None)

@@ -17,7 +17,24 @@ import typer
 from rich.console import Console
 
 from trailsweep.alerts import alert_document
-from trailsweep.cli.options import EXIT_OK, EXIT_REJECTED_INPUT, parse_time_span
+from trailsweep.cli.arguments import (
+    AsnOpt,
+    CityOpt,
+    FailOnAlertOpt,
+    FormatOpt,
+    JobsOpt,
+    NamespaceOpt,
+    NowOpt,
+    OutputOpt,
+    PathsArg,
+    QuietOpt,
+    RulesOpt,
+    StatsOpt,
+    ThresholdOpt,
+    WindowOpt,
+    parameter_overrides,
+)
+from trailsweep.cli.options import EXIT_OK, EXIT_REJECTED_INPUT
 from trailsweep.errors import TrailsweepError
 from trailsweep.pipeline import ScanOptions
 from trailsweep.rules import Rule
@@ -42,25 +59,14 @@ def register(app: typer.Typer) -> None:
 
 
 def ingest_command(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    paths: PathsArg,
     store: StoreOpt,
-    asn_db: Annotated[
-        Path | None, typer.Option("--asn-db", help="MaxMind-format ASN database (.mmdb).")
-    ] = None,
-    city_db: Annotated[
-        Path | None, typer.Option("--city-db", help="MaxMind-format City database (.mmdb).")
-    ] = None,
-    namespace: Annotated[
-        str, typer.Option("--namespace", help="data_stream.namespace of the events.")
-    ] = "default",
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", help="Reader processes (default: one per core on big input)."),
-    ] = None,
-    stats: Annotated[
-        Path | None, typer.Option("--stats", help="Write the ingest summary as JSON to this file.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+    asn_db: AsnOpt = None,
+    city_db: CityOpt = None,
+    namespace: NamespaceOpt = "default",
+    jobs: JobsOpt = None,
+    stats: StatsOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Append normalized events to an event store (files already in it are skipped)."""
     from trailsweep.cli import main as cli
@@ -89,48 +95,23 @@ def store_scan_command(
     store: Annotated[Path, typer.Argument(help="The event store folder.")],
     since: SinceOpt = None,
     until: UntilOpt = None,
-    output_format: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="table (default on a terminal) or ndjson."),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
-    ] = None,
-    threshold: Annotated[
-        int | None, typer.Option(help="Alert above this many distinct buckets (default 15).")
-    ] = None,
-    window: Annotated[
-        str | None, typer.Option(help="Window length, e.g. 10s, 30s, 1m (default 10s).")
-    ] = None,
-    rule_paths: Annotated[
-        list[Path] | None,
-        typer.Option("--rule", help="Rule file or folder; replaces the bundled rules."),
-    ] = None,
-    stats: Annotated[
-        Path | None, typer.Option("--stats", help="Write the run summary as JSON to this file.")
-    ] = None,
-    fail_on_alert: Annotated[
-        bool, typer.Option("--fail-on-alert", help="Exit 1 when any alert is raised.")
-    ] = False,
-    now: Annotated[
-        datetime | None,
-        typer.Option(help="What NOW() means in queries (ISO time; default: the clock)."),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+    output_format: FormatOpt = None,
+    output: OutputOpt = None,
+    threshold: ThresholdOpt = None,
+    window: WindowOpt = None,
+    rule_paths: RulesOpt = None,
+    stats: StatsOpt = None,
+    fail_on_alert: FailOnAlertOpt = False,
+    now: NowOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Evaluate the rules over the events of an event store (optionally a time range)."""
     from trailsweep.cli import main as cli
 
-    overrides: dict[str, object] = {}
-    if threshold is not None:
-        if threshold < 0:
-            cli._usage("--threshold must be zero or more")
-        overrides["threshold"] = threshold
-    if window is not None:
-        try:
-            overrides["window"] = parse_time_span(window)
-        except ValueError as exc:
-            cli._usage(str(exc))
+    try:
+        overrides = parameter_overrides(threshold, window)
+    except ValueError as exc:
+        cli._usage(str(exc))
     scan_store_command(
         store,
         since=parse_store_time(since, "--since"),

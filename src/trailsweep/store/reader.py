@@ -13,8 +13,6 @@ back in file order so that `__row` numbers follow the order a direct scan would 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,7 @@ import pyarrow as pa
 from trailsweep.engine.table import ROW_COLUMN, EventTableBuilder
 from trailsweep.esql.types import FieldSpec
 from trailsweep.normalize import NormalizeOptions, flatten_document, open_geoip
-from trailsweep.parallel import PARALLEL_MIN_BYTES
+from trailsweep.parallel import map_files
 from trailsweep.reading import file_documents
 from trailsweep.sources.decompress import open_binary
 from trailsweep.sources.files import DIGEST_DIR
@@ -150,18 +148,8 @@ class FileReader:
 def read_source_files(
     files: Sequence[Path], spec: ReadSpec, options: NormalizeOptions, jobs: int | None
 ) -> Iterator[SourceFile]:
-    """Every file read, in order: in `jobs` worker processes when given, else one per core once
-    the input is large enough to pay for starting them (as `scan` decides)."""
-    workers = min(jobs or os.cpu_count() or 1, len(files))
-    worth_it = jobs is not None or _total_size(files) >= PARALLEL_MIN_BYTES
-    if workers > 1 and worth_it:
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with context.Pool(workers, initializer=_start_worker, initargs=(spec,)) as pool:
-            yield from pool.imap(_read_in_worker, files, chunksize=2)
-        return
-    reader = FileReader(spec, options)
-    for path in files:
-        yield reader.read(path)
+    """Every file read, in order, in worker processes as `scan` decides (`map_files`)."""
+    return map_files(files, jobs, FileReader, spec, lambda: FileReader(spec, options))
 
 
 def _size(path: Path) -> int:
@@ -169,20 +157,3 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _total_size(files: Sequence[Path]) -> int:
-    return sum(_size(path) for path in files)
-
-
-_WORKER: FileReader | None = None
-
-
-def _start_worker(spec: ReadSpec) -> None:
-    global _WORKER
-    _WORKER = FileReader(spec)
-
-
-def _read_in_worker(path: Path) -> SourceFile:
-    assert _WORKER is not None, "worker used before its initializer ran"
-    return _WORKER.read(path)
