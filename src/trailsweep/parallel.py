@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from trailsweep.engine.plan import plan_rules
+from trailsweep.engine.plan import RulePlan, plan_rules
 from trailsweep.engine.prefilter import Prefilter, build_prefilter
 from trailsweep.engine.table import select_fields
 from trailsweep.errors import Location
@@ -85,14 +85,20 @@ class FileOutcome:
 class FileReader:
     """Reads files under one spec; built once per process."""
 
-    def __init__(self, spec: ReaderSpec, options: NormalizeOptions | None = None) -> None:
+    def __init__(
+        self,
+        spec: ReaderSpec,
+        options: NormalizeOptions | None = None,
+        plans: Sequence[RulePlan] | None = None,
+    ) -> None:
         self._spec = spec
         self._options = options or NormalizeOptions(
             namespace=spec.namespace,
             asn_db=open_geoip(spec.asn_path) if spec.asn_path else None,
             city_db=open_geoip(spec.city_path) if spec.city_path else None,
         )
-        plans = plan_rules(spec.rules, spec.parameters, spec.now)
+        if plans is None:  # in a worker process: plan the rules here
+            plans = plan_rules(spec.rules, spec.parameters, spec.now)
         prefilter = build_prefilter(plans, self._options)
         self._prefilter: Prefilter | None = prefilter if spec.prefilter else None
         self._selection = FieldSelection(
@@ -125,10 +131,15 @@ class FileReader:
 
 
 def read_files(
-    files: Sequence[Path], spec: ReaderSpec, options: NormalizeOptions, jobs: int | None
+    files: Sequence[Path],
+    spec: ReaderSpec,
+    options: NormalizeOptions,
+    jobs: int | None,
+    plans: Sequence[RulePlan] | None = None,
 ) -> Iterator[FileOutcome]:
-    """The outcome of every file, in order (see `map_files`)."""
-    return map_files(files, jobs, FileReader, spec, lambda: FileReader(spec, options))
+    """The outcome of every file, in order (see `map_files`); `plans` spares this process
+    planning the rules again."""
+    return map_files(files, jobs, FileReader, spec, lambda: FileReader(spec, options, plans))
 
 
 class PathReader(Protocol[Outcome_co]):

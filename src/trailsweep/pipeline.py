@@ -70,7 +70,7 @@ def scan(
         fields,
         patterns,
     )
-    for outcome in read_files(files, spec, options.normalize, options.jobs):
+    for outcome in read_files(files, spec, options.normalize, options.jobs, plans):
         counters.merge(outcome.counters)
         for level, message in outcome.diagnostics:
             report(level, message)

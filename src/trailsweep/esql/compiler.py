@@ -103,9 +103,13 @@ def compile_query(
     final = exp.select(*items).from_(relation.table()).order_by(*order_by(relation))
     final = final.limit(int_literal(cap + 1))
     for name, select in ctx.ctes:
-        final = final.with_(name, as_=select, materialized=name in ctx.materialized or None)
+        # copy=False: the CTEs are built for this query alone; copying the growing query on
+        # every CTE made compiling quadratic in the number of commands.
+        final = final.with_(
+            name, as_=select, materialized=name in ctx.materialized or None, copy=False
+        )
     return CompiledQuery(
-        sql=final.sql(dialect=PinnedDuckDB, pretty=True),
+        sql=final.sql(dialect=PinnedDuckDB, pretty=False),
         columns=tuple(col.spec() for col in relation.columns),
         group_by=tuple(group.name for group in last_stats.groups) if last_stats else (),
         aggregating=last_stats is not None,
