@@ -60,7 +60,9 @@ def test_a_rule_on_another_dataset_can_never_match() -> None:
 
 
 def test_a_rule_without_raw_tests_lets_everything_through() -> None:
-    assert _prefilter("user.name IS NOT NULL").everything
+    prefilter = _prefilter("user.name IS NOT NULL")
+    assert prefilter.rules[0].test is None
+    assert prefilter.passing({}) == (0,) and prefilter.passing({"eventName": 3}) == (0,)
 
 
 def test_or_with_another_field_is_not_indexed_by_name() -> None:
@@ -92,7 +94,7 @@ def test_enrichment_without_database_can_never_match(shared_dir: Path) -> None:
     assert _prefilter(condition).rules[0].never
     database = open_geoip(shared_dir / "fixtures/maxmind-test-db/GeoLite2-ASN-Test.mmdb")
     with_db = _prefilter(condition, NormalizeOptions(asn_db=database))
-    assert not with_db.rules[0].never and with_db.everything
+    assert not with_db.rules[0].never and with_db.rules[0].test is None
 
 
 @pytest.mark.parametrize("threshold", [3, 15])

@@ -84,20 +84,9 @@ class Prefilter:
     by_name: Mapping[str | None, tuple[RulePrefilter, ...]]
     unindexed: tuple[RulePrefilter, ...]
 
-    @property
-    def everything(self) -> bool:
-        """True when the prefilter cannot drop anything (some rule has no test at all)."""
-        return any(rule.test is None and not rule.never for rule in self.rules)
-
     def passes(self, record: Mapping[str, Any]) -> bool:
         """True when some rule may match the record."""
-        name = record.get(_NAME_KEY)
-        if name is None or type(name) is str:
-            candidates = self.by_name.get(name, ())
-            if any(rule.passes(record) for rule in candidates):
-                return True
-            return any(rule.passes(record) for rule in self.unindexed)
-        return any(rule.passes(record) for rule in self.rules)
+        return bool(self.passing(record))
 
     def passing(self, record: Mapping[str, Any]) -> tuple[int, ...]:
         """The positions of the rules that may match the record, in rule order."""
