@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, BinaryIO, NoReturn, TextIO
 
@@ -34,7 +34,7 @@ from trailsweep.cli.store_commands import register as register_store_commands
 from trailsweep.engine.validate import check_rule_files
 from trailsweep.errors import TrailsweepError
 from trailsweep.normalize import GeoIpDatabase, NormalizeOptions, open_geoip
-from trailsweep.pipeline import ScanOptions, read_documents, scan
+from trailsweep.pipeline import ScanOptions, ScanReport, read_documents, scan
 from trailsweep.rules import Rule, bundled_rules, load_rules
 from trailsweep.simulate import simulate_day
 from trailsweep.sinks import render_alert_table, write_ndjson
@@ -68,16 +68,13 @@ def scan_command(
     quiet: QuietOpt = False,
 ) -> None:
     """Evaluate the rules over CloudTrail files and print the alerts."""
-    fmt = output_format or ("table" if output is None and sys.stdout.isatty() else "ndjson")
-    if fmt not in ("table", "ndjson"):
-        _usage(f"--format must be table or ndjson, not {fmt!r}")
+    fmt = output_format_for(output_format, output)
     try:
         overrides = parameter_overrides(threshold, window)
     except ValueError as exc:
         _usage(str(exc))
     rules = _rules(rule_paths)
-    if now is not None and now.tzinfo is not None:
-        now = now.astimezone(UTC).replace(tzinfo=None)
+    now = utc_naive(now)
     if jobs is not None and jobs < 1:
         _usage("--jobs must be 1 or more")
     normalize = _normalize_options(asn_db, city_db, namespace)
@@ -86,11 +83,37 @@ def scan_command(
         report = scan(paths, rules, options, on_diagnostic=_print_diagnostic)
     except TrailsweepError as exc:
         _usage(str(exc))
-    documents = [alert_document(alert) for alert in report.alerts]
+    emit_alerts(report, fmt, output, stats, quiet, fail_on_alert)
+
+
+def output_format_for(output_format: str | None, output: Path | None) -> str:
+    """The output format: as asked, else a table on a terminal and NDJSON elsewhere."""
+    fmt = output_format or ("table" if output is None and sys.stdout.isatty() else "ndjson")
+    if fmt not in ("table", "ndjson"):
+        _usage(f"--format must be table or ndjson, not {fmt!r}")
+    return fmt
+
+
+def utc_naive(moment: datetime | None) -> datetime | None:
+    """A time given with a zone, as the naive UTC time the engine uses."""
+    if moment is not None and moment.tzinfo is not None:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def emit_alerts(
+    report: ScanReport,
+    fmt: str,
+    output: Path | None,
+    stats: Path | None,
+    quiet: bool,
+    fail_on_alert: bool,
+) -> NoReturn:
+    """Print a scan's alerts and summary, and exit with the scan's status."""
     if fmt == "table":
         render_alert_table(report.alerts, Console(file=_text_target(output), highlight=False))
     else:
-        _write_documents(documents, output)
+        _write_documents([alert_document(alert) for alert in report.alerts], output)
     _finish(report.summary, stats, quiet, alerts=len(report.alerts), fail_on_alert=fail_on_alert)
 
 
@@ -218,7 +241,7 @@ def _text_target(output: Path | None) -> TextIO:
 
 def _finish(
     summary: RunSummary, stats: Path | None, quiet: bool, *, alerts: int | None, fail_on_alert: bool
-) -> None:
+) -> NoReturn:
     if stats is not None:
         stats.write_bytes(orjson.dumps(summary.as_json(), option=orjson.OPT_INDENT_2))
     if not quiet:

@@ -7,16 +7,13 @@ so that `cli.main` can import this module at its top.
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import orjson
 import typer
-from rich.console import Console
 
-from trailsweep.alerts import alert_document
 from trailsweep.cli.arguments import (
     AsnOpt,
     CityOpt,
@@ -38,7 +35,6 @@ from trailsweep.cli.options import EXIT_OK, EXIT_REJECTED_INPUT
 from trailsweep.errors import TrailsweepError
 from trailsweep.pipeline import ScanOptions
 from trailsweep.rules import Rule
-from trailsweep.sinks import render_alert_table
 from trailsweep.store import EventStore, IngestOptions, IngestReport, scan_store
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="The event store folder.")]
@@ -145,25 +141,15 @@ def scan_store_command(
     codes); `scan --store DIR` can call this with its own parsed options. Raises typer.Exit."""
     from trailsweep.cli import main as cli
 
-    fmt = output_format or ("table" if output is None and sys.stdout.isatty() else "ndjson")
-    if fmt not in ("table", "ndjson"):
-        cli._usage(f"--format must be table or ndjson, not {fmt!r}")
+    fmt = cli.output_format_for(output_format, output)
     if since is not None and until is not None and since >= until:
         cli._usage("--since must be before --until")
-    if now is not None and now.tzinfo is not None:
-        now = now.astimezone(UTC).replace(tzinfo=None)
-    options = ScanOptions(parameters=overrides, now=now)
+    options = ScanOptions(parameters=overrides, now=cli.utc_naive(now))
     try:
         report = scan_store(store, rules, options, since, until, cli._print_diagnostic)
     except TrailsweepError as exc:
         cli._usage(str(exc))
-    if fmt == "table":
-        render_alert_table(report.alerts, Console(file=cli._text_target(output), highlight=False))
-    else:
-        cli._write_documents([alert_document(alert) for alert in report.alerts], output)
-    cli._finish(
-        report.summary, stats, quiet, alerts=len(report.alerts), fail_on_alert=fail_on_alert
-    )
+    cli.emit_alerts(report, fmt, output, stats, quiet, fail_on_alert)
 
 
 def parse_store_time(text: str | None, option: str) -> datetime | None:
