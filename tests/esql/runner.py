@@ -8,17 +8,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from trailsweep.engine.table import ARROW_TYPES
 from trailsweep.esql import CompiledQuery, FieldSpec, compile_query, parse_query
-
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "keyword": pa.string(),
-    "ip": pa.string(),
-    "date": pa.timestamp("ms"),
-    "long": pa.int64(),
-    "double": pa.float64(),
-    "boolean": pa.bool_(),
-    "null": pa.string(),
-}
 
 
 def events_table(fields: Sequence[FieldSpec], rows: Sequence[Mapping[str, Any]]) -> pa.Table:

@@ -8,23 +8,13 @@ from typing import Literal
 
 from sqlglot import exp
 
-from trailsweep.esql.types import EsqlType
+from trailsweep.esql.types import SQL_TYPES, EsqlType
 
 ValueType = Literal["keyword", "ip", "date", "long", "double", "boolean", "null", "time_span"]
 """EsqlType plus `time_span`, which only exists as a constant (DATE_TRUNC, date arithmetic)."""
 
 NUMERIC: frozenset[ValueType] = frozenset({"long", "double"})
 TEXTUAL: frozenset[ValueType] = frozenset({"keyword", "ip"})
-
-_SQL_TYPES: dict[str, str] = {
-    "keyword": "VARCHAR",
-    "ip": "VARCHAR",
-    "date": "TIMESTAMP",
-    "long": "BIGINT",
-    "double": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "null": "VARCHAR",
-}
 
 
 @dataclass(frozen=True)
@@ -65,7 +55,8 @@ def alias(expression: exp.Expression, name: str) -> exp.Expression:
 
 def sql_type(value_type: ValueType, multivalued: bool = False) -> exp.DataType:
     """The SQL type of an ES|QL type (a LIST of it when multivalued)."""
-    base = _SQL_TYPES.get(value_type, "VARCHAR")
+    # A time span is only ever a constant; as a column it would be text.
+    base = "VARCHAR" if value_type == "time_span" else SQL_TYPES[value_type]
     return exp.DataType.build(f"{base}[]" if multivalued else base, dialect="duckdb")
 
 

@@ -24,3 +24,15 @@ class FieldSpec:
     name: str
     type: EsqlType
     multivalued: bool = False
+
+
+SQL_TYPES: dict[EsqlType, str] = {
+    "keyword": "VARCHAR",
+    "ip": "VARCHAR",
+    "date": "TIMESTAMP",
+    "long": "BIGINT",
+    "double": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "null": "VARCHAR",
+}
+"""The SQL type a column of each ES|QL type has in the events table (lists: `type[]`)."""

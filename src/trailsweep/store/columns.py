@@ -18,17 +18,7 @@ import pyarrow.compute as pc
 
 from trailsweep.engine.fields import MULTIVALUED_FIELDS, declared_type
 from trailsweep.engine.table import ARROW_TYPES
-from trailsweep.esql.types import EsqlType, FieldSpec
-
-SQL_TYPES: dict[EsqlType, str] = {
-    "keyword": "VARCHAR",
-    "ip": "VARCHAR",
-    "date": "TIMESTAMP",
-    "long": "BIGINT",
-    "double": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "null": "VARCHAR",
-}
+from trailsweep.esql.types import SQL_TYPES, EsqlType, FieldSpec
 
 
 def merged_type(types: Iterable[EsqlType]) -> EsqlType:
