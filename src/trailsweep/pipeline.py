@@ -8,9 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from trailsweep.alerts import Alert, alert_sort_key, build_alert
-from trailsweep.engine.duckdb_engine import DuckDBEngine
+from trailsweep.engine.duckdb_engine import DuckDBEngine, ResultRow
 from trailsweep.engine.plan import RulePlan, plan_rules
 from trailsweep.engine.table import EventTable, EventTableBuilder
+from trailsweep.esql import CompiledQuery
 from trailsweep.normalize import NormalizeOptions
 from trailsweep.parallel import ReaderSpec, read_files
 from trailsweep.reading import Diagnostic, count_unread, read_documents
@@ -104,19 +105,7 @@ def evaluate(
         for plan, events in zip(plans, tables, strict=True):
             engine.register(events)
             compiled = plan.compile(events.schema)
-            result = engine.run(compiled)
-            rows = result.rows
-            limit = compiled.implicit_limit
-            if limit is not None and len(rows) > limit:
-                rows = rows[:limit]
-                if counters is not None:
-                    counters.results_truncated[plan.rule.rule_id] += 1
-                if report is not None:
-                    message = (
-                        f"rule {plan.rule.name!r}: more than {limit} result rows; ES|QL's "
-                        f"result limit keeps the first {limit} (narrow the input or the query)"
-                    )
-                    report("warning", message)
+            rows = kept_rows(plan, compiled, engine.run(compiled).rows, counters, report)
             rule_alerts = [
                 build_alert(
                     plan.rule,
@@ -130,20 +119,52 @@ def evaluate(
                 for row in rows
             ]
             rule_alerts.sort(key=lambda alert: alert_sort_key(alert))
-            if len(rule_alerts) > plan.rule.max_signals and report is not None:
-                report(
-                    "warning",
-                    f"rule {plan.rule.name!r}: {len(rule_alerts)} alerts; Elastic creates at most "
-                    f"max_signals={plan.rule.max_signals} per rule run, trailsweep keeps them all",
-                )
             alerts.extend(rule_alerts)
         return alerts
     finally:
         engine.close()
 
 
+def kept_rows(
+    plan: RulePlan,
+    compiled: CompiledQuery,
+    rows: tuple[ResultRow, ...],
+    counters: RunCounters | None,
+    report: Diagnostic | None,
+) -> tuple[ResultRow, ...]:
+    """A rule's result rows as Elastic keeps them: cut at ES|QL's result limit, which is
+    reported (and counted), as is a result larger than the rule's max_signals."""
+    limit = compiled.implicit_limit
+    if limit is not None and len(rows) > limit:
+        rows = rows[:limit]
+        if counters is not None:
+            counters.results_truncated[plan.rule.rule_id] += 1
+        if report is not None:
+            report(
+                "warning",
+                f"rule {plan.rule.name!r}: more than {limit} result rows; ES|QL's "
+                f"result limit keeps the first {limit} (narrow the input or the query)",
+            )
+    # One alert per kept row.
+    if len(rows) > plan.rule.max_signals and report is not None:
+        report(
+            "warning",
+            f"rule {plan.rule.name!r}: {len(rows)} alerts; Elastic creates at most "
+            f"max_signals={plan.rule.max_signals} per rule run, trailsweep keeps them all",
+        )
+    return rows
+
+
 def _wanted_fields(plan: RulePlan) -> list[str]:
     return sorted({"event.id", "@timestamp"} | plan.source_fields)
 
 
-__all__ = ["Diagnostic", "ScanOptions", "ScanReport", "evaluate", "read_documents", "scan"]
+__all__ = [
+    "Diagnostic",
+    "ScanOptions",
+    "ScanReport",
+    "evaluate",
+    "kept_rows",
+    "read_documents",
+    "scan",
+]

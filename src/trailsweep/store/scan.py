@@ -21,7 +21,7 @@ from trailsweep.engine.plan import RulePlan, plan_rules
 from trailsweep.engine.table import ROW_COLUMN
 from trailsweep.errors import Location
 from trailsweep.esql import CompiledQuery
-from trailsweep.pipeline import ScanOptions, ScanReport
+from trailsweep.pipeline import ScanOptions, ScanReport, kept_rows
 from trailsweep.reading import Diagnostic
 from trailsweep.rules.model import Rule
 from trailsweep.store.catalogue import Part
@@ -85,25 +85,8 @@ def _run(
     counters: RunCounters,
     report: Diagnostic | None,
 ) -> tuple[RulePlan, CompiledQuery, tuple[ResultRow, ...]]:
-    """One rule's result rows, cut at ES|QL's result limit, with `evaluate`'s warnings."""
-    rows = engine.run(compiled).rows
-    limit = compiled.implicit_limit
-    if limit is not None and len(rows) > limit:
-        rows = rows[:limit]
-        counters.results_truncated[plan.rule.rule_id] += 1
-        if report is not None:
-            report(
-                "warning",
-                f"rule {plan.rule.name!r}: more than {limit} result rows; ES|QL's "
-                f"result limit keeps the first {limit} (narrow the input or the query)",
-            )
-    # One alert per kept row: said here, so that messages come in `evaluate`'s order.
-    if len(rows) > plan.rule.max_signals and report is not None:
-        report(
-            "warning",
-            f"rule {plan.rule.name!r}: {len(rows)} alerts; Elastic creates at most "
-            f"max_signals={plan.rule.max_signals} per rule run, trailsweep keeps them all",
-        )
+    """One rule's result rows, kept as `evaluate` keeps them."""
+    rows = kept_rows(plan, compiled, engine.run(compiled).rows, counters, report)
     return plan, compiled, rows
 
 
