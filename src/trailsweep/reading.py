@@ -9,13 +9,23 @@ from typing import Any
 from trailsweep.engine.prefilter import Prefilter
 from trailsweep.errors import InputError
 from trailsweep.normalize import (
+    SCREENED_KEYS,
     NormalizeOptions,
     RecordRejected,
     ecs_document_from,
     normalize_record,
+    plainly_valid,
     screen_record,
 )
-from trailsweep.sources import Rejection, SkippedFile, SourceRecord, discover, read_file
+from trailsweep.sources import (
+    PassedOver,
+    RecordGate,
+    Rejection,
+    SkippedFile,
+    SourceRecord,
+    discover,
+    read_file,
+)
 from trailsweep.summary import RunCounters, reason_category
 
 Diagnostic = Callable[[str, str], None]
@@ -70,9 +80,10 @@ def file_candidates(
     (None: every rule).
 
     With a prefilter, a raw record that no rule can match is screened (so that bad records are
-    rejected whatever the rules) and counted as evaluated without being normalized.
+    rejected whatever the rules) and counted as evaluated without being normalized; in a
+    delivery document, one whose eventName no rule wants is not even decoded in full.
     """
-    for record in _file_records(path, counters, report):
+    for record in _file_records(path, counters, report, record_gate(prefilter)):
         passing: tuple[int, ...] | None = None
         if prefilter is not None and record.kind == "cloudtrail":
             try:
@@ -90,12 +101,37 @@ def file_candidates(
             yield record, document, passing
 
 
-def _file_records(path: Path, counters: RunCounters, report: Diagnostic) -> Iterator[SourceRecord]:
+def record_gate(prefilter: Prefilter | None) -> RecordGate | None:
+    """The reader's gate for a prefilter: records whose eventName no rule indexes are screened
+    and counted without being built (None: every record must be built)."""
+    if prefilter is None:
+        return None
+    names = prefilter.wanted_names()
+    if names is None:
+        return None
+    return RecordGate(names, plainly_valid, _screen_reason, SCREENED_KEYS)
+
+
+def _screen_reason(fields: dict[str, Any]) -> str | None:
+    try:
+        screen_record(fields)
+    except RecordRejected as exc:
+        return exc.reason
+    return None
+
+
+def _file_records(
+    path: Path, counters: RunCounters, report: Diagnostic, gate: RecordGate | None = None
+) -> Iterator[SourceRecord]:
     counters.files_read += 1
-    for item in read_file(path):
+    for item in read_file(path, gate):
         if isinstance(item, SourceRecord):
             counters.records_read += 1
             yield item
+        elif isinstance(item, PassedOver):
+            counters.records_read += item.count
+            counters.records_evaluated += item.count
+            counters.records_prefiltered += item.count
         elif isinstance(item, SkippedFile):
             counters.files_read -= 1
             counters.files_skipped[item.reason] += 1

@@ -19,12 +19,14 @@ def test_public_api_is_pinned() -> None:
         "NormalizeOptions",
         "NormalizedRecord",
         "RecordRejected",
+        "SCREENED_KEYS",
         "VERBATIM_SOURCES",
         "ecs_document_from",
         "flatten_document",
         "is_ecs_document",
         "normalize_record",
         "open_geoip",
+        "plainly_valid",
         "screen_record",
     ]
     for name in normalize.__all__:

@@ -203,3 +203,13 @@ def test_corrupt_deflate_data_is_a_file_rejection(tmp_path: Path) -> None:
     body[20:40] = b"\xff" * 20  # inside the deflate stream
     (item,) = list(read_file(_write(tmp_path / "corrupt.json.gz", bytes(body))))
     assert isinstance(item, Rejection) and "gzip" in item.reason
+
+
+def test_a_top_level_event_name_makes_a_cloudtrail_record_whatever_else_it_holds(
+    tmp_path: Path,
+) -> None:
+    odd = {**RECORD, "_source": {"event": {"action": "x"}}, "CloudTrailEvent": "{}"}
+    path = _write(tmp_path / "odd.json", json.dumps({"Records": [odd]}).encode())
+    (item,) = list(read_file(path))
+    assert isinstance(item, SourceRecord)
+    assert (item.kind, item.data) == ("cloudtrail", odd)

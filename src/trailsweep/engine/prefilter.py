@@ -88,6 +88,14 @@ class Prefilter:
         """True when some rule may match the record."""
         return bool(self.passing(record))
 
+    def wanted_names(self) -> frozenset[str] | None:
+        """The eventNames (as text) some rule may accept; None when a record may pass whatever
+        its name (a rule not indexed by name). `passing` is empty for a record whose eventName
+        is text outside this set."""
+        if self.unindexed:
+            return None
+        return frozenset(name for name in self.by_name if isinstance(name, str))
+
     def passing(self, record: Mapping[str, Any]) -> tuple[int, ...]:
         """The positions of the rules that may match the record, in rule order."""
         name = record.get(_NAME_KEY)

@@ -14,8 +14,10 @@ from trailsweep.normalize.geoip import GeoIpDatabase, open_geoip
 from trailsweep.normalize.model import NormalizedRecord, NormalizeOptions, RecordRejected
 from trailsweep.normalize.record import (
     CONSTANT_FIELDS,
+    SCREENED_KEYS,
     VERBATIM_SOURCES,
     normalize_record,
+    plainly_valid,
     screen_record,
 )
 
@@ -31,6 +33,8 @@ __all__ = [
     "is_ecs_document",
     "normalize_record",
     "open_geoip",
+    "plainly_valid",
+    "SCREENED_KEYS",
     "screen_record",
     "VERBATIM_SOURCES",
 ]

@@ -65,7 +65,8 @@ _PAYLOAD_COPIES: tuple[tuple[str, tuple[str, ...], FieldPath], ...] = (
     ("request_parameters", ("userName",), ("user", "target", "name")),
 )
 _TRUE_FALSE = {"true": True, "false": False}
-_SCREENED_KEYS = ("eventSource", "eventName", "eventTime", "@timestamp")
+SCREENED_KEYS = ("eventSource", "eventName", "eventTime", "@timestamp")
+"""The only raw keys `screen_record` reads."""
 _CLOUDTRAIL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
 
 VERBATIM_SOURCES: dict[str, str] = {
@@ -97,18 +98,25 @@ def _valid_date(text: str) -> bool:
     return True
 
 
+def plainly_valid(event_time: Any, event_source: Any, event_name: Any) -> bool:
+    """True when a record with these raw eventTime, eventSource and eventName passes
+    `screen_record` whatever else it holds: the shape CloudTrail always writes."""
+    return (
+        type(event_time) is str
+        and _CLOUDTRAIL_TIME.match(event_time) is not None
+        and _valid_date(event_time)
+        and (_is_text(event_source) or _is_text(event_name))
+    )
+
+
 def screen_record(record: Any) -> None:
     """The checks of normalize_record that reject a record, without normalizing it: the same
     RecordRejected for a record that is not an object, not CloudTrail, or not placed in time."""
     if not isinstance(record, Mapping):
         raise RecordRejected(f"not a JSON object: the record is {kind_of(record)}")
-    event_time = record.get("eventTime")
-    if type(event_time) is str and _CLOUDTRAIL_TIME.match(event_time) and _valid_date(event_time):
-        # The shape CloudTrail always writes: valid, so only the CloudTrail keys need a look.
-        source, name = record.get("eventSource"), record.get("eventName")
-        if _is_text(source) or _is_text(name):
-            return
-    cleaned = strip_empty({key: record.get(key) for key in _SCREENED_KEYS}) or {}
+    if plainly_valid(record.get("eventTime"), record.get("eventSource"), record.get("eventName")):
+        return
+    cleaned = strip_empty({key: record.get(key) for key in SCREENED_KEYS}) or {}
     if "eventSource" not in cleaned and "eventName" not in cleaned:
         raise RecordRejected("not CloudTrail: the record has neither eventSource nor eventName")
     _timestamp(cleaned, [])

@@ -38,6 +38,10 @@ def classify_record(value: Any, location: Location) -> SourceItem:
     """Turn one JSON value that should be a record into a SourceRecord or a Rejection."""
     if not isinstance(value, dict):
         return Rejection(location, f"record is a JSON {_json_kind(value)}, not an object")
+    if type(value.get("eventName")) is str:
+        # CloudTrail's own key, at the top: a CloudTrail record whatever else it holds (no
+        # wrapper format puts it there).
+        return SourceRecord(value, "cloudtrail", location)
     if "_source" in value and isinstance(value["_source"], dict):
         return SourceRecord(value["_source"], "ecs", location)
     if value.get("detail-type") == "AWS API Call via CloudTrail" and isinstance(

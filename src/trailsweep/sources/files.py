@@ -14,6 +14,7 @@ from isal import isal_zlib
 from trailsweep.errors import Location
 from trailsweep.sources.classify import classify_record, items_from_document, strip_line_prefix
 from trailsweep.sources.decompress import open_binary
+from trailsweep.sources.lazy import RecordGate, gated_items
 from trailsweep.sources.records import Rejection, SkippedFile, SourceItem
 
 PEEK_BYTES = 1 << 16
@@ -69,8 +70,11 @@ def read_paths(paths: Iterable[Path]) -> Iterator[SourceItem]:
             yield found
 
 
-def read_file(path: Path) -> Iterator[SourceItem]:
-    """Records of one file, in any of the supported formats (see the README's input list)."""
+def read_file(path: Path, gate: RecordGate | None = None) -> Iterator[SourceItem]:
+    """Records of one file, in any of the supported formats (see the README's input list).
+
+    With a gate, the records of a delivery document that no rule can want are only screened
+    and counted (`PassedOver`), not built (see `sources.lazy`)."""
     name = str(path)
     if DIGEST_DIR in path.parts:
         yield SkippedFile(name, "CloudTrail digest file")
@@ -94,7 +98,7 @@ def read_file(path: Path) -> Iterator[SourceItem]:
         if _is_line_delimited(start):
             yield from _read_lines(handle, head, name)
         else:
-            yield from _read_document(handle, head, name)
+            yield from _read_document(handle, head, name, gate)
 
 
 def _is_line_delimited(start: bytes) -> bool:
@@ -111,12 +115,19 @@ def _is_line_delimited(start: bytes) -> bool:
         return False
 
 
-def _read_document(handle: IO[bytes], head: bytes, name: str) -> Iterator[SourceItem]:
+def _read_document(
+    handle: IO[bytes], head: bytes, name: str, gate: RecordGate | None
+) -> Iterator[SourceItem]:
     try:
         content = head + handle.read()
     except _READ_ERRORS as exc:
         yield Rejection(Location(name), _read_failure(exc), records=0)
         return
+    if gate is not None:
+        items = gated_items(content, name, gate)
+        if items is not None:
+            yield from items
+            return
     try:
         document = orjson.loads(content)
     except orjson.JSONDecodeError as exc:

@@ -41,4 +41,12 @@ class SkippedFile:
     reason: str
 
 
-SourceItem = SourceRecord | Rejection | SkippedFile
+@dataclass(frozen=True, slots=True)
+class PassedOver:
+    """Records read only far enough to screen and count them: no active rule can match them
+    (only a reader given a record gate yields these)."""
+
+    count: int
+
+
+SourceItem = SourceRecord | Rejection | SkippedFile | PassedOver
