@@ -58,6 +58,11 @@ def declared_type(name: str) -> EsqlType | None:
 
 def inferred_type(values: list[object]) -> EsqlType:
     """The type of an unmapped field from its values (mixed values fall back to keyword)."""
+    return type_of_kinds(value_kinds(values))
+
+
+def value_kinds(values: list[object]) -> set[EsqlType]:
+    """The kinds of the values (and of the items of list values), nulls left out."""
     kinds: set[EsqlType] = set()
     for value in values:
         for item in value if isinstance(value, list) else (value,):
@@ -71,11 +76,16 @@ def inferred_type(values: list[object]) -> EsqlType:
                 kinds.add("double")
             else:
                 kinds.add("keyword")
+    return kinds
+
+
+def type_of_kinds(kinds: set[EsqlType]) -> EsqlType:
+    """The type of an unmapped field whose values are of these kinds."""
     if not kinds:
         return "null"
     if kinds == {"long", "double"}:
         return "double"
-    return kinds.pop() if len(kinds) == 1 else "keyword"
+    return next(iter(kinds)) if len(kinds) == 1 else "keyword"
 
 
 def assumed_schema(names: Iterable[str]) -> dict[str, FieldSpec]:

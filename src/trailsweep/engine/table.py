@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from trailsweep.engine.fields import MULTIVALUED_FIELDS, declared_type, inferred_type
+from trailsweep.engine.fields import (
+    MULTIVALUED_FIELDS,
+    declared_type,
+    inferred_type,
+    type_of_kinds,
+    value_kinds,
+)
+from trailsweep.engine.row_origins import LocationColumn, StringColumn
 from trailsweep.errors import Location
 from trailsweep.esql.types import EsqlType, FieldSpec
 
@@ -27,14 +35,18 @@ ARROW_TYPES: dict[EsqlType, pa.DataType] = {
 }
 
 
+# Rows are turned into Arrow this many at a time: Python values never pile up for long.
+CHUNK_ROWS = 4096
+
+
 @dataclass(frozen=True)
 class EventTable:
     """The events as one Arrow table, with what is needed to trace a row back to its record."""
 
     table: pa.Table
     schema: Mapping[str, FieldSpec]
-    event_ids: tuple[str | None, ...]
-    locations: tuple[Location, ...]
+    event_ids: Sequence[str | None]
+    locations: Sequence[Location]
 
     @property
     def rows(self) -> int:
@@ -43,48 +55,127 @@ class EventTable:
 
 
 class EventTableBuilder:
-    """Collects the wanted fields of flattened documents, then builds an EventTable."""
+    """Collects the wanted fields of flattened documents, then builds an EventTable.
 
-    def __init__(self, fields: Iterable[str], patterns: Iterable[str] = ()) -> None:
+    Rows are converted to Arrow every `chunk_rows` rows, each column as lists of its type: the
+    mapped type, else keyword while the values seen are text (the usual case). A chunk of an
+    unmapped field holding other values waits as Python values until the end, when the type is
+    inferred from all chunks. At the end, a column is made single-valued unless some row held
+    more than one value.
+    """
+
+    def __init__(
+        self, fields: Iterable[str], patterns: Iterable[str] = (), chunk_rows: int = CHUNK_ROWS
+    ) -> None:
         self._columns: dict[str, list[Any]] = {name: [] for name in fields}
+        self._chunks: dict[str, list[pa.Array | list[Any]]] = {name: [] for name in self._columns}
+        self._kinds: dict[str, set[EsqlType]] = {name: set() for name in self._columns}
+        self._multivalued = {name: name in MULTIVALUED_FIELDS for name in self._columns}
         self._patterns = tuple(patterns)
-        self._event_ids: list[str | None] = []
-        self._locations: list[Location] = []
+        self._chunk_rows = chunk_rows
+        self._flushed_rows = 0
+        self._pending_ids: list[str | None] = []
+        self._id_chunks: list[pa.Array] = []
+        self._locations = LocationColumn()
+        self._built: EventTable | None = None
 
     def add(self, flat: Mapping[str, Any], location: Location) -> None:
         """Append one flattened document."""
-        count = len(self._event_ids)
+        if self._built is not None:
+            raise RuntimeError("EventTableBuilder.add() after build(): start a new builder")
         if self._patterns:
             for name in flat:
                 if name not in self._columns and self._matches_pattern(name):
-                    self._columns[name] = [None] * count
+                    self._start_column(name)
         for name, column in self._columns.items():
             column.append(flat.get(name))
         event_id = flat.get("event.id")
-        self._event_ids.append(event_id if isinstance(event_id, str) else None)
+        self._pending_ids.append(event_id if isinstance(event_id, str) else None)
         self._locations.append(location)
+        if len(self._pending_ids) >= self._chunk_rows:
+            self._flush()
+
+    def _start_column(self, name: str) -> None:
+        """A column first seen now: null in every row so far."""
+        self._columns[name] = [None] * len(self._pending_ids)
+        self._chunks[name] = [pa.nulls(self._flushed_rows, _KEYWORD_LISTS)]
+        self._kinds[name] = set()
+        self._multivalued[name] = name in MULTIVALUED_FIELDS
+
+    def _flush(self) -> None:
+        for name, values in self._columns.items():
+            if not self._multivalued[name]:
+                self._multivalued[name] = any(
+                    isinstance(value, list) and len(value) > 1 for value in values
+                )
+            kind = declared_type(name)
+            if kind is None:
+                kinds = value_kinds(values)
+                self._kinds[name] |= kinds
+                kind = "keyword" if kinds <= {"keyword"} else None
+            chunk = (
+                list(values) if kind is None else _arrow_array(FieldSpec(name, kind, True), values)
+            )
+            self._chunks[name].append(chunk)
+            values.clear()
+        self._flushed_rows += len(self._pending_ids)
+        self._id_chunks.append(pa.array(self._pending_ids, type=pa.string()))
+        self._pending_ids.clear()
 
     def build(self) -> EventTable:
-        """The Arrow table and its schema (types from the ECS mapping, else from the values)."""
-        arrays: list[pa.Array] = []
+        """The Arrow table and its schema (types from the ECS mapping, else from the values).
+        Building again gives the same table; the rows' Python values are released."""
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def _build(self) -> EventTable:
+        self._flush()
+        arrays: list[pa.ChunkedArray] = []
         names: list[str] = []
         schema: dict[str, FieldSpec] = {}
-        for name, values in self._columns.items():
-            spec = _field_spec(name, values)
+        for name in self._columns:
+            kind = declared_type(name) or type_of_kinds(self._kinds[name])
+            spec = FieldSpec(name, kind, self._multivalued[name])
             schema[name] = spec
             names.append(name)
-            arrays.append(_arrow_array(spec, values))
+            arrays.append(_joined(self._chunks.pop(name), spec))
         names.append(ROW_COLUMN)
-        arrays.append(pa.array(range(len(self._event_ids)), type=pa.int64()))
+        rows = len(self._locations)
+        arrays.append(pa.chunked_array([pa.array(range(rows), type=pa.int64())]))
         return EventTable(
             table=pa.Table.from_arrays(arrays, names=names),
             schema=schema,
-            event_ids=tuple(self._event_ids),
-            locations=tuple(self._locations),
+            event_ids=StringColumn(self._id_chunks),
+            locations=self._locations,
         )
 
     def _matches_pattern(self, name: str) -> bool:
         return _matches_any(name, self._patterns)
+
+
+_KEYWORD_LISTS = pa.list_(pa.string())
+
+
+def _joined(chunks: list[pa.Array | list[Any]], spec: FieldSpec) -> pa.ChunkedArray:
+    """One column from its chunks, as lists of the column's type (a chunk converted as text
+    for a column that turned out otherwise held no value at all), kept as chunks: as lists
+    when multivalued, else each list's only value (see EventTableBuilder)."""
+    lists_type = pa.list_(ARROW_TYPES[spec.type])
+    pieces = [
+        _arrow_array(replace(spec, multivalued=True), chunk)
+        if isinstance(chunk, list)
+        else chunk
+        if chunk.type == lists_type
+        else pa.nulls(len(chunk), lists_type)
+        for chunk in chunks
+    ]
+    lists = pa.chunked_array(pieces, type=lists_type)
+    if spec.multivalued:
+        return lists
+    if not len(lists):
+        return pa.chunked_array([], type=ARROW_TYPES[spec.type])
+    return pc.list_element(lists, 0)
 
 
 def _field_spec(name: str, values: list[Any]) -> FieldSpec:
