@@ -103,10 +103,24 @@ def plainly_valid(event_time: Any, event_source: Any, event_name: Any) -> bool:
     `screen_record` whatever else it holds: the shape CloudTrail always writes."""
     return (
         type(event_time) is str
-        and _CLOUDTRAIL_TIME.match(event_time) is not None
-        and _valid_date(event_time)
+        and _is_cloudtrail_time(event_time)
         and (_is_text(event_source) or _is_text(event_name))
     )
+
+
+# Records of one file share a few thousand distinct times: each is checked once.
+_TIMES_CHECKED: dict[str, bool] = {}
+_TIMES_KEPT = 8192
+
+
+def _is_cloudtrail_time(text: str) -> bool:
+    known = _TIMES_CHECKED.get(text)
+    if known is None:
+        known = _CLOUDTRAIL_TIME.match(text) is not None and _valid_date(text)
+        if len(_TIMES_CHECKED) >= _TIMES_KEPT:
+            _TIMES_CHECKED.clear()
+        _TIMES_CHECKED[text] = known
+    return known
 
 
 def screen_record(record: Any) -> None:
