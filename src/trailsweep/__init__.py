@@ -2,13 +2,15 @@
 
 The library behind the `trailsweep` command: scan files (`scan`), or an event store
 (`EventStore`, `scan_store`), with the bundled rule or Elastic rule files (`bundled_rules`,
-`load_rules`); every alert as Elastic-style JSON (`alert_document`). Errors derive from
-`TrailsweepError` (see `trailsweep.errors`).
+`load_rules`); every alert as Elastic-style JSON (`alert_document`). Queries run on DuckDB in
+process, or on Spark with `ScanOptions(engine=EngineOptions("spark"))` (`trailsweep[spark]`).
+Errors derive from `TrailsweepError` (see `trailsweep.errors`).
 """
 
 from __future__ import annotations
 
 from trailsweep.alerts import Alert, alert_document
+from trailsweep.engine.engines import EngineOptions
 from trailsweep.errors import (
     EngineError,
     EsqlError,
@@ -29,6 +31,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Alert",
     "EngineError",
+    "EngineOptions",
     "EsqlError",
     "EsqlSyntaxError",
     "EsqlUnsupportedError",

@@ -2,6 +2,8 @@
 
 TrailsweepError                 base of everything the library raises on purpose
 ├── InputError                  a file or record that cannot be read (carries the location)
+├── AllowlistError              an allowlist that cannot be loaded or applied (file:line:column;
+│                               defined in trailsweep.alerts.allowlist)
 ├── RuleError                   a rule file that cannot be loaded (carries file:line:column)
 │   └── EsqlError               an ES|QL query problem
 │       ├── EsqlSyntaxError     the text does not parse

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from trailsweep.alerts.allowlist import MATCHED_FIELDS, EventDropper
 from trailsweep.engine.plan import RulePlan, plan_rules
 from trailsweep.engine.prefilter import Prefilter, build_prefilter
 from trailsweep.engine.table import select_fields
@@ -47,6 +48,8 @@ class ReaderSpec:
     """Per rule, the fields its table needs."""
     patterns: tuple[tuple[str, ...], ...]
     """Per rule, the KEEP patterns whose matching fields its table needs."""
+    dropper: EventDropper | None = None
+    """Drop-mode allowlist entries, per rule: matching events never reach its table."""
 
     @staticmethod
     def of(
@@ -57,6 +60,7 @@ class ReaderSpec:
         prefilter: bool,
         fields: Iterable[Iterable[str]],
         patterns: Iterable[Iterable[str]],
+        dropper: EventDropper | None = None,
     ) -> ReaderSpec:
         """The spec of a scan (databases travel as paths and are reopened in each worker)."""
         return ReaderSpec(
@@ -69,6 +73,7 @@ class ReaderSpec:
             prefilter=prefilter,
             fields=tuple(tuple(names) for names in fields),
             patterns=tuple(tuple(names) for names in patterns),
+            dropper=dropper or None,
         )
 
 
@@ -101,8 +106,11 @@ class FileReader:
             plans = plan_rules(spec.rules, spec.parameters, spec.now)
         prefilter = build_prefilter(plans, self._options)
         self._prefilter: Prefilter | None = prefilter if spec.prefilter else None
+        self._dropper = spec.dropper
+        # Allowlist matchers read fields the rules may not: flatten those too.
+        matched = set(MATCHED_FIELDS) if self._dropper is not None else set()
         self._selection = FieldSelection(
-            {name for names in spec.fields for name in names},
+            {name for names in spec.fields for name in names} | matched,
             {pattern for patterns in spec.patterns for pattern in patterns},
         )
 
@@ -120,13 +128,23 @@ class FileReader:
             lambda level, message: diagnostics.append((level, message)),
             self._prefilter,
         )
+        dropper = self._dropper
         for record, document, passing in documents:
             flat = flatten_document(document, self._selection)
+            matched = dropper.matching(flat) if dropper is not None else ()
+            dropped = None
             # Each rule's table holds only the records its own raw test let through.
             for index in everyone if passing is None else passing:
+                entry = dropper.dropping(matched, index) if matched and dropper else None
+                if entry is not None:
+                    dropped = entry
+                    continue
                 wanted = select_fields(flat, spec.fields[index], spec.patterns[index])
                 rows[index].append((wanted, record.location))
             counters.records_evaluated += 1
+            if dropped is not None:
+                counters.records_allowlisted += 1
+                counters.allowlist_hits[dropped.id] += 1
         return FileOutcome(rows, counters, diagnostics)
 
 

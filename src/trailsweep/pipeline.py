@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from trailsweep.alerts import Alert, alert_sort_key, build_alert
-from trailsweep.engine.duckdb_engine import DuckDBEngine, ResultRow
+from trailsweep.alerts.allowlist import Allowlist, EventDropper
+from trailsweep.alerts.ledger import SuppressedAlert, suppress_alerts
+from trailsweep.engine.engines import Engine, EngineOptions, open_engine, require_engine
 from trailsweep.engine.plan import RulePlan, plan_rules
+from trailsweep.engine.results import ResultRow
 from trailsweep.engine.table import EventTable, EventTableBuilder
 from trailsweep.esql import CompiledQuery
 from trailsweep.normalize import NormalizeOptions
-from trailsweep.parallel import ReaderSpec, read_files
+from trailsweep.parallel import FileOutcome, ReaderSpec, read_files
+from trailsweep.progress import ProgressCallback, ProgressTracker
 from trailsweep.reading import Diagnostic, count_unread, read_documents
 from trailsweep.rules.model import Rule
 from trailsweep.sources import discover
@@ -32,6 +36,11 @@ class ScanOptions:
     """Drop raw records no rule can match before normalizing them (same alerts, less work)."""
     now: datetime | None = None
     """What NOW() is in queries (None: the clock, as in Elastic's rule runs)."""
+    engine: EngineOptions = field(default_factory=EngineOptions)
+    """Which engine runs the compiled queries (DuckDB in process, or Spark): same alerts."""
+    allowlist: Allowlist = field(default_factory=Allowlist)
+    """Allowlist entries in force (see `Allowlist.in_force`): drop-mode entries remove events
+    before the rules count them, suppress-mode entries move alerts to the ledger."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,8 @@ class ScanReport:
 
     alerts: tuple[Alert, ...]
     summary: RunSummary
+    suppressed: tuple[SuppressedAlert, ...] = ()
+    """Alerts an allowlist entry suppressed (the ledger), in the order of `alerts`."""
 
 
 def scan(
@@ -47,9 +58,12 @@ def scan(
     rules: Sequence[Rule],
     options: ScanOptions | None = None,
     on_diagnostic: Diagnostic | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> ScanReport:
-    """Read every file under `paths` once, evaluate every rule over the events, build alerts."""
+    """Read every file under `paths` once, evaluate every rule over the events, build alerts
+    (`on_progress` hears after each file)."""
     options = options or ScanOptions()
+    require_engine(options.engine)
     plans = plan_rules(rules, options.parameters, options.now)
     counters = RunCounters()
     report: Diagnostic = on_diagnostic or (lambda level, message: None)
@@ -70,19 +84,27 @@ def scan(
         options.prefilter,
         fields,
         patterns,
+        EventDropper.of(options.allowlist.entries, [(r.rule_id, r.name) for r in rules]),
     )
-    for outcome in read_files(files, spec, options.normalize, options.jobs, plans):
-        counters.merge(outcome.counters)
-        for level, message in outcome.diagnostics:
-            report(level, message)
-        for builder, rows in zip(builders, outcome.rows, strict=True):
-            for flat, location in rows:
-                builder.add(flat, location)
-    tables = [builder.build() for builder in builders]
-    alerts = evaluate(plans, tables, report, counters)
+    progress = ProgressTracker(files, on_progress)
+    engine = open_engine(options.engine)
+    try:
+        for outcome in _read(engine, files, spec, options, plans):
+            counters.merge(outcome.counters)
+            progress.file_done(counters.records_read)
+            for level, message in outcome.diagnostics:
+                report(level, message)
+            for builder, rows in zip(builders, outcome.rows, strict=True):
+                for flat, location in rows:
+                    builder.add(flat, location)
+        tables = [builder.build() for builder in builders]
+        alerts = evaluate(plans, tables, report, counters, engine=engine)
+    finally:
+        engine.close()
+    alerts, suppressed = suppress_alerts(alerts, options.allowlist.entries, report, counters)
     for alert in alerts:
         counters.alerts[alert.rule.rule_id] += 1
-    return ScanReport(alerts=tuple(alerts), summary=counters.frozen())
+    return ScanReport(tuple(alerts), counters.frozen(), tuple(suppressed))
 
 
 def evaluate(
@@ -90,8 +112,11 @@ def evaluate(
     tables: Sequence[EventTable],
     report: Diagnostic | None = None,
     counters: RunCounters | None = None,
+    engine_options: EngineOptions | None = None,
+    engine: Engine | None = None,
 ) -> list[Alert]:
-    """Run every planned rule over its events table and build its alerts.
+    """Run every planned rule over its events table and build its alerts, on `engine` (left
+    open) or on one opened as `engine_options` say (and closed).
 
     Each rule has its own table: the records its raw test let through, with the fields it reads
     (a rule's query cannot tell the difference from a table of everything).
@@ -99,7 +124,8 @@ def evaluate(
     ES|QL caps every result (LIMIT 1000 when the query has none); a result cut by that cap is
     reported, never cut silently.
     """
-    engine = DuckDBEngine()
+    owned = engine is None
+    engine = engine or open_engine(engine_options)
     try:
         alerts: list[Alert] = []
         for plan, events in zip(plans, tables, strict=True):
@@ -122,7 +148,26 @@ def evaluate(
             alerts.extend(rule_alerts)
         return alerts
     finally:
-        engine.close()
+        if owned:
+            engine.close()
+
+
+def _read(
+    engine: Engine,
+    files: Sequence[Path],
+    spec: ReaderSpec,
+    options: ScanOptions,
+    plans: Sequence[RulePlan],
+) -> Iterator[FileOutcome]:
+    """Every file's outcome in file order: read on Spark's executors with the Spark engine,
+    else here (in worker processes when worth it)."""
+    if options.engine.name == "spark":
+        from trailsweep.engine.spark_engine import SparkEngine
+        from trailsweep.spark_reading import read_files_on_spark
+
+        assert isinstance(engine, SparkEngine)
+        return read_files_on_spark(engine, files, spec)
+    return read_files(files, spec, options.normalize, options.jobs, plans)
 
 
 def kept_rows(

@@ -26,6 +26,12 @@ class RunCounters:
     records_prefiltered: int = 0
     alerts: Counter[str] = field(default_factory=Counter)
     results_truncated: Counter[str] = field(default_factory=Counter)
+    records_allowlisted: int = 0
+    """Evaluated records a drop-mode allowlist entry removed from at least one rule's events."""
+    alerts_suppressed: Counter[str] = field(default_factory=Counter)
+    """Per rule id, alerts a suppress-mode allowlist entry moved to the ledger."""
+    allowlist_hits: Counter[str] = field(default_factory=Counter)
+    """Per allowlist entry id, the events it dropped or the alerts it suppressed."""
 
     def merge(self, other: RunCounters) -> None:
         """Add another run's counts (a worker's, for one file) to these."""
@@ -39,6 +45,9 @@ class RunCounters:
         self.records_prefiltered += other.records_prefiltered
         self.alerts.update(other.alerts)
         self.results_truncated.update(other.results_truncated)
+        self.records_allowlisted += other.records_allowlisted
+        self.alerts_suppressed.update(other.alerts_suppressed)
+        self.allowlist_hits.update(other.allowlist_hits)
 
     def frozen(self) -> RunSummary:
         """The counts as an immutable summary."""
@@ -53,6 +62,9 @@ class RunCounters:
             records_prefiltered=self.records_prefiltered,
             alerts=dict(sorted(self.alerts.items())),
             results_truncated=dict(sorted(self.results_truncated.items())),
+            records_allowlisted=self.records_allowlisted,
+            alerts_suppressed=dict(sorted(self.alerts_suppressed.items())),
+            allowlist_hits=dict(sorted(self.allowlist_hits.items())),
         )
 
 
@@ -70,6 +82,9 @@ class RunSummary:
     records_prefiltered: int
     alerts: dict[str, int]
     results_truncated: dict[str, int] = field(default_factory=dict)
+    records_allowlisted: int = 0
+    alerts_suppressed: dict[str, int] = field(default_factory=dict)
+    allowlist_hits: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_rejected(self) -> int:
@@ -96,10 +111,14 @@ class RunSummary:
                 "rejected_by_reason": self.records_rejected,
                 "with_warnings": self.records_with_warnings,
                 "dropped_by_prefilter": self.records_prefiltered,
+                "dropped_by_allowlist": self.records_allowlisted,
             },
             "alerts": {
                 "total": sum(self.alerts.values()),
                 "by_rule": self.alerts,
                 "results_truncated_by_rule": self.results_truncated,
+                "suppressed": sum(self.alerts_suppressed.values()),
+                "suppressed_by_rule": self.alerts_suppressed,
             },
+            "allowlist": {"by_entry": self.allowlist_hits},
         }

@@ -87,6 +87,7 @@ def test_output_file_and_stats(tmp_path: Path) -> None:
         "rejected_by_reason": {},
         "with_warnings": 0,
         "dropped_by_prefilter": 0,
+        "dropped_by_allowlist": 0,
     }
     assert summary["alerts"]["total"] == 1
 

@@ -9,7 +9,8 @@ from trailsweep.alerts.model import Alert
 
 def alert_document(alert: Alert) -> dict[str, Any]:
     """Every result column under its ES|QL name, the rule's identity under Elastic's
-    `kibana.alert.*` names, the stable id, and the evidence under `trailsweep.evidence.*`."""
+    `kibana.alert.*` names, the stable id, the evidence under `trailsweep.evidence.*`, and the
+    triage context under `trailsweep.context` when it was computed."""
     rule = alert.rule
     document: dict[str, Any] = dict(alert.values)
     document.update(
@@ -27,4 +28,6 @@ def alert_document(alert: Alert) -> dict[str, Any]:
             "trailsweep.evidence.records": [str(e.location) for e in alert.evidence],
         }
     )
+    if alert.context is not None:
+        document["trailsweep.context"] = dict(alert.context)
     return document

@@ -29,6 +29,8 @@ class Alert:
     group_key: tuple[tuple[str, Any], ...]
     evidence: tuple[Evidence, ...]
     parameters: Mapping[str, object]
+    context: Mapping[str, Any] | None = None
+    """Triage context (`trailsweep.triage`), JSON-ready, when it was computed."""
 
     @property
     def event_ids(self) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from trailsweep.cli.options import parse_time_span
+from trailsweep.engine.engines import ENGINE_NAMES, EngineName, EngineOptions
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")]
 AsnOpt = Annotated[
@@ -29,7 +30,7 @@ StatsOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="table (default on a terminal) or ndjson."),
+    typer.Option("--format", "-f", help="table (default on a terminal), ndjson, ocsf or bulk."),
 ]
 ThresholdOpt = Annotated[
     int | None, typer.Option(help="Alert above this many distinct buckets (default 15).")
@@ -52,6 +53,29 @@ JobsOpt = Annotated[
     int | None,
     typer.Option("--jobs", "-j", help="Reader processes (default: one per core on big input)."),
 ]
+
+EngineOpt = Annotated[
+    str,
+    typer.Option("--engine", help="Query engine: duckdb (in process) or spark (needs pyspark)."),
+]
+MasterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--master",
+        help="With --engine spark: a master URL (local[4], spark://host:7077, yarn) or a Spark "
+        "Connect URL (sc://host:15002); default local[*].",
+    ),
+]
+
+
+def engine_options(engine: str, master: str | None) -> EngineOptions:
+    """The engine `--engine` and `--master` choose (ValueError when they do not fit)."""
+    if engine not in ENGINE_NAMES:
+        raise ValueError(f"--engine must be {' or '.join(ENGINE_NAMES)}, not {engine!r}")
+    if master is not None and engine != "spark":
+        raise ValueError("--master is only for --engine spark")
+    name: EngineName = "spark" if engine == "spark" else "duckdb"
+    return EngineOptions(name, master)
 
 
 def parameter_overrides(threshold: int | None, window: str | None) -> dict[str, object]:

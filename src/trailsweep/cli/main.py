@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, BinaryIO, NoReturn, TextIO
@@ -12,12 +13,22 @@ import typer
 from rich.console import Console
 
 from trailsweep.alerts import alert_document
+from trailsweep.cli.allowlist_options import (
+    AllowlistOpt,
+    LedgerOpt,
+    ShowSuppressedOpt,
+    TodayOpt,
+    allowlist_in_force,
+    emit_ledger,
+)
 from trailsweep.cli.arguments import (
     AsnOpt,
     CityOpt,
+    EngineOpt,
     FailOnAlertOpt,
     FormatOpt,
     JobsOpt,
+    MasterOpt,
     NamespaceOpt,
     NowOpt,
     OutputOpt,
@@ -27,17 +38,37 @@ from trailsweep.cli.arguments import (
     StatsOpt,
     ThresholdOpt,
     WindowOpt,
+    engine_options,
     parameter_overrides,
 )
-from trailsweep.cli.options import EXIT_ALERTS, EXIT_OK, EXIT_REJECTED_INPUT, EXIT_USAGE
+from trailsweep.cli.compare_command import register as register_compare_command
+from trailsweep.cli.options import (
+    EXIT_ALERTS,
+    EXIT_OK,
+    EXIT_REJECTED_INPUT,
+    EXIT_USAGE,
+    OUTPUT_FORMATS,
+    BulkIndexOpt,
+)
+from trailsweep.cli.progress import scan_progress
+from trailsweep.cli.report_command import register as register_report_command
+from trailsweep.cli.schedule_options import (
+    FirstRunOpt,
+    IntervalOpt,
+    LookbackOpt,
+    ScheduleOpt,
+    scan_on_schedule,
+)
 from trailsweep.cli.store_commands import register as register_store_commands
+from trailsweep.cli.triage_options import ContextMinutesOpt, NoContextOpt, files_with_context
+from trailsweep.cli.tune_command import register as register_tune_command
 from trailsweep.engine.validate import check_rule_files
 from trailsweep.errors import TrailsweepError
 from trailsweep.normalize import GeoIpDatabase, NormalizeOptions, open_geoip
 from trailsweep.pipeline import ScanOptions, ScanReport, read_documents, scan
 from trailsweep.rules import Rule, bundled_rules, load_rules
-from trailsweep.simulate import simulate_day
-from trailsweep.sinks import render_alert_table, write_ndjson
+from trailsweep.simulate import DeliveryOptions, simulate_day
+from trailsweep.sinks import DEFAULT_INDEX, render_alert_table, write_bulk, write_ndjson, write_ocsf
 from trailsweep.summary import RunCounters, RunSummary
 
 app = typer.Typer(
@@ -65,12 +96,26 @@ def scan_command(
     fail_on_alert: FailOnAlertOpt = False,
     now: NowOpt = None,
     jobs: JobsOpt = None,
+    engine: EngineOpt = "duckdb",
+    master: MasterOpt = None,
+    allowlist_paths: AllowlistOpt = None,
+    today: TodayOpt = None,
+    show_suppressed: ShowSuppressedOpt = False,
+    ledger: LedgerOpt = None,
+    bulk_index: BulkIndexOpt = DEFAULT_INDEX,
+    context_minutes: ContextMinutesOpt = 30,
+    no_context: NoContextOpt = False,
+    schedule: ScheduleOpt = None,
+    interval: IntervalOpt = None,
+    lookback: LookbackOpt = None,
+    first_run: FirstRunOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Evaluate the rules over CloudTrail files and print the alerts."""
     fmt = output_format_for(output_format, output)
     try:
         overrides = parameter_overrides(threshold, window)
+        engine_choice = engine_options(engine, master)
     except ValueError as exc:
         _usage(str(exc))
     rules = _rules(rule_paths)
@@ -78,19 +123,40 @@ def scan_command(
     if jobs is not None and jobs < 1:
         _usage("--jobs must be 1 or more")
     normalize = _normalize_options(asn_db, city_db, namespace)
-    options = ScanOptions(normalize, overrides, jobs=jobs, now=now)
+    allowlist = allowlist_in_force(allowlist_paths, today, _print_diagnostic, _usage)
+    options = ScanOptions(
+        normalize, overrides, jobs=jobs, now=now, engine=engine_choice, allowlist=allowlist
+    )
+    if schedule is not None:
+        schedule_args = (interval, lookback, first_run)
+        scan_on_schedule(
+            paths, rules, options, schedule, schedule_args, fmt, output, stats, quiet, fail_on_alert
+        )
     try:
-        report = scan(paths, rules, options, on_diagnostic=_print_diagnostic)
+        with scan_progress(stderr, quiet) as on_progress:
+            report = scan(paths, rules, options, _print_diagnostic, on_progress)
+        if not no_context:
+            report = files_with_context(report, paths, normalize, context_minutes, jobs)
     except TrailsweepError as exc:
         _usage(str(exc))
-    emit_alerts(report, fmt, output, stats, quiet, fail_on_alert)
+    emit_alerts(
+        report,
+        fmt,
+        output,
+        stats,
+        quiet,
+        fail_on_alert,
+        show_suppressed=show_suppressed,
+        ledger=ledger,
+        bulk_index=bulk_index,
+    )
 
 
 def output_format_for(output_format: str | None, output: Path | None) -> str:
     """The output format: as asked, else a table on a terminal and NDJSON elsewhere."""
     fmt = output_format or ("table" if output is None and sys.stdout.isatty() else "ndjson")
-    if fmt not in ("table", "ndjson"):
-        _usage(f"--format must be table or ndjson, not {fmt!r}")
+    if fmt not in OUTPUT_FORMATS:
+        _usage(f"--format must be {', '.join(OUTPUT_FORMATS)}, not {fmt!r}")
     return fmt
 
 
@@ -108,12 +174,25 @@ def emit_alerts(
     stats: Path | None,
     quiet: bool,
     fail_on_alert: bool,
+    *,
+    show_suppressed: bool = False,
+    ledger: Path | None = None,
+    bulk_index: str = DEFAULT_INDEX,
 ) -> NoReturn:
-    """Print a scan's alerts and summary, and exit with the scan's status."""
+    """Print a scan's alerts, its ledger of suppressed alerts when asked, and its summary, and
+    exit with the scan's status."""
     if fmt == "table":
         render_alert_table(report.alerts, Console(file=_text_target(output), highlight=False))
+    elif fmt == "ocsf":
+        _write_with(lambda target: write_ocsf(report.alerts, target), output)
+    elif fmt == "bulk":
+        _write_with(lambda target: write_bulk(report.alerts, target, bulk_index), output)
     else:
         _write_documents([alert_document(alert) for alert in report.alerts], output)
+    try:
+        emit_ledger(report.suppressed, show_suppressed, ledger, stderr)
+    except OSError as exc:
+        _usage(f"cannot write {ledger}: {exc.strerror or exc}")
     _finish(report.summary, stats, quiet, alerts=len(report.alerts), fail_on_alert=fail_on_alert)
 
 
@@ -146,11 +225,17 @@ def simulate_command(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write the simulated trail into.")],
     events: Annotated[int, typer.Option(help="About how many records to write.")] = 20_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 1,
+    late_files: Annotated[
+        float, typer.Option(help="Fraction of log files delivered 1 to 6 hours late.")
+    ] = 0.0,
 ) -> None:
     """Write a realistic simulated day of CloudTrail with labelled scenarios."""
     if events <= 0:
         _usage("--events must be positive")
-    manifest = simulate_day(out_dir, events=events, seed=seed)
+    if not 0.0 <= late_files <= 1.0:
+        _usage("--late-files must be a fraction between 0 and 1")
+    delivery = DeliveryOptions(late_files=late_files)
+    manifest = simulate_day(out_dir, events=events, seed=seed, delivery=delivery)
     stderr.print(
         f"wrote {manifest.records_written} records in {manifest.files_written} files "
         f"to {out_dir} ({manifest.expected_alert_count} alerts expected; see manifest.json)"
@@ -160,6 +245,9 @@ def simulate_command(
 rules_app = typer.Typer(help="List and check rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 register_store_commands(app)
+register_tune_command(app)
+register_report_command(app)
+register_compare_command(app)
 
 
 @rules_app.command("validate")
@@ -214,9 +302,13 @@ def _print_diagnostic(level: str, message: str) -> None:
 
 
 def _write_documents(documents: list[dict[str, object]], output: Path | None) -> None:
+    _write_with(lambda target: write_ndjson(documents, target), output)
+
+
+def _write_with(write: Callable[[BinaryIO], object], output: Path | None) -> None:
     target = _binary_target(output)
     try:
-        write_ndjson(documents, target)
+        write(target)
     finally:
         if output is not None:
             target.close()
@@ -263,7 +355,12 @@ def _summary_line(summary: RunSummary, alerts: int | None) -> str:
         text += f" ({reasons})"
     if summary.records_with_warnings:
         text += f", {summary.records_with_warnings} with warnings"
-    return text if alerts is None else text + f"; alerts: {alerts}"
+    if summary.records_allowlisted:
+        text += f", {summary.records_allowlisted} dropped by allowlist"
+    if alerts is None:
+        return text
+    suppressed = sum(summary.alerts_suppressed.values())
+    return text + f"; alerts: {alerts}" + (f" ({suppressed} suppressed)" if suppressed else "")
 
 
 def _usage(message: str) -> NoReturn:

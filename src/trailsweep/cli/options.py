@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+import typer
+
+from trailsweep.sinks.bulk import DEFAULT_INDEX
 
 EXIT_OK = 0
 EXIT_ALERTS = 1
 EXIT_USAGE = 2
 EXIT_REJECTED_INPUT = 3
+
+OUTPUT_FORMATS = ("table", "ndjson", "ocsf", "bulk")
+"""`table` for a person; `ndjson` alert documents; `ocsf` Detection Findings (class 2004);
+`bulk` an Elasticsearch `_bulk` body."""
+
+BulkIndexOpt = Annotated[
+    str,
+    typer.Option("--bulk-index", help=f"Index of --format bulk actions (default {DEFAULT_INDEX})."),
+]
 
 _SPAN = re.compile(r"^\s*(\d+)\s*([a-zA-Z]+)\s*$")
 _UNITS = {

@@ -14,12 +14,22 @@ from typing import Annotated
 import orjson
 import typer
 
+from trailsweep.alerts.allowlist import Allowlist
+from trailsweep.cli.allowlist_options import (
+    AllowlistOpt,
+    LedgerOpt,
+    ShowSuppressedOpt,
+    TodayOpt,
+    allowlist_in_force,
+)
 from trailsweep.cli.arguments import (
     AsnOpt,
     CityOpt,
+    EngineOpt,
     FailOnAlertOpt,
     FormatOpt,
     JobsOpt,
+    MasterOpt,
     NamespaceOpt,
     NowOpt,
     OutputOpt,
@@ -29,12 +39,16 @@ from trailsweep.cli.arguments import (
     StatsOpt,
     ThresholdOpt,
     WindowOpt,
+    engine_options,
     parameter_overrides,
 )
-from trailsweep.cli.options import EXIT_OK, EXIT_REJECTED_INPUT
+from trailsweep.cli.options import EXIT_OK, EXIT_REJECTED_INPUT, BulkIndexOpt
+from trailsweep.cli.triage_options import ContextMinutesOpt, NoContextOpt, store_with_context
+from trailsweep.engine.engines import EngineOptions
 from trailsweep.errors import TrailsweepError
 from trailsweep.pipeline import ScanOptions
 from trailsweep.rules import Rule
+from trailsweep.sinks.bulk import DEFAULT_INDEX
 from trailsweep.store import EventStore, IngestOptions, IngestReport, scan_store
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="The event store folder.")]
@@ -99,6 +113,15 @@ def store_scan_command(
     stats: StatsOpt = None,
     fail_on_alert: FailOnAlertOpt = False,
     now: NowOpt = None,
+    engine: EngineOpt = "duckdb",
+    master: MasterOpt = None,
+    allowlist_paths: AllowlistOpt = None,
+    today: TodayOpt = None,
+    show_suppressed: ShowSuppressedOpt = False,
+    ledger: LedgerOpt = None,
+    bulk_index: BulkIndexOpt = DEFAULT_INDEX,
+    context_minutes: ContextMinutesOpt = 30,
+    no_context: NoContextOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Evaluate the rules over the events of an event store (optionally a time range)."""
@@ -106,6 +129,7 @@ def store_scan_command(
 
     try:
         overrides = parameter_overrides(threshold, window)
+        engine_choice = engine_options(engine, master)
     except ValueError as exc:
         cli._usage(str(exc))
     scan_store_command(
@@ -120,6 +144,12 @@ def store_scan_command(
         stats=stats,
         quiet=quiet,
         fail_on_alert=fail_on_alert,
+        engine=engine_choice,
+        allowlist=allowlist_in_force(allowlist_paths, today, cli._print_diagnostic, cli._usage),
+        show_suppressed=show_suppressed,
+        ledger=ledger,
+        bulk_index=bulk_index,
+        context_minutes=None if no_context else context_minutes,
     )
 
 
@@ -136,20 +166,44 @@ def scan_store_command(
     stats: Path | None,
     quiet: bool,
     fail_on_alert: bool,
+    engine: EngineOptions | None = None,
+    allowlist: Allowlist | None = None,
+    show_suppressed: bool = False,
+    ledger: Path | None = None,
+    bulk_index: str = DEFAULT_INDEX,
+    context_minutes: int | None = None,
 ) -> None:
     """Scan an event store and print the alerts as `scan` does (same formats, summary and exit
-    codes); `scan --store DIR` can call this with its own parsed options. Raises typer.Exit."""
+    codes); `scan --store DIR` can call this with its own parsed options. With
+    `context_minutes`, alerts carry their triage context from the store. Raises typer.Exit."""
     from trailsweep.cli import main as cli
 
     fmt = cli.output_format_for(output_format, output)
     if since is not None and until is not None and since >= until:
         cli._usage("--since must be before --until")
-    options = ScanOptions(parameters=overrides, now=cli.utc_naive(now))
+    options = ScanOptions(
+        parameters=overrides,
+        now=cli.utc_naive(now),
+        engine=engine or EngineOptions(),
+        allowlist=allowlist or Allowlist(),
+    )
     try:
         report = scan_store(store, rules, options, since, until, cli._print_diagnostic)
+        if context_minutes is not None:
+            report = store_with_context(report, store, context_minutes)
     except TrailsweepError as exc:
         cli._usage(str(exc))
-    cli.emit_alerts(report, fmt, output, stats, quiet, fail_on_alert)
+    cli.emit_alerts(
+        report,
+        fmt,
+        output,
+        stats,
+        quiet,
+        fail_on_alert,
+        show_suppressed=show_suppressed,
+        ledger=ledger,
+        bulk_index=bulk_index,
+    )
 
 
 def parse_store_time(text: str | None, option: str) -> datetime | None:

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
+from trailsweep.engine.results import EVIDENCE_COLUMN, TABLE_NAME, QueryResult, ResultRow
 from trailsweep.engine.table import EventTable
 from trailsweep.errors import EngineError
 from trailsweep.esql import CompiledQuery
-from trailsweep.esql.types import FieldSpec
 
-EVIDENCE_COLUMN = "__evidence"
-TABLE_NAME = "events"
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """One row of a query result: its columns by ES|QL name, and the event rows behind it."""
-
-    values: dict[str, Any]
-    evidence: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """The rows a compiled query returned, with its column specs in ES|QL order."""
-
-    columns: tuple[FieldSpec, ...]
-    rows: tuple[ResultRow, ...]
+__all__ = ["EVIDENCE_COLUMN", "TABLE_NAME", "DuckDBEngine", "QueryResult", "ResultRow"]
 
 
 class DuckDBEngine:

@@ -19,7 +19,7 @@ so the DuckDB session's TimeZone cannot move a window; NOW() is a constant (para
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlglot import exp
@@ -71,6 +71,9 @@ class CompiledQuery:
     group_by: tuple[str, ...]
     aggregating: bool
     implicit_limit: int | None = DEFAULT_LIMIT
+    statement: exp.Select | None = field(default=None, compare=False, repr=False)
+    """The statement `sql` renders (sqlglot's tree, DuckDB's semantics), for engines that
+    write it in another dialect (the Spark engine)."""
 
 
 def compile_query(
@@ -114,6 +117,7 @@ def compile_query(
         group_by=tuple(group.name for group in last_stats.groups) if last_stats else (),
         aggregating=last_stats is not None,
         implicit_limit=cap,
+        statement=final,
     )
 
 

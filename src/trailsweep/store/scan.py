@@ -16,8 +16,11 @@ from datetime import datetime
 from pathlib import Path
 
 from trailsweep.alerts import Alert, alert_sort_key, build_alert
-from trailsweep.engine.duckdb_engine import DuckDBEngine, ResultRow
+from trailsweep.alerts.ledger import refuse_drop_entries, suppress_alerts
+from trailsweep.engine.duckdb_engine import DuckDBEngine
+from trailsweep.engine.engines import Engine, require_engine
 from trailsweep.engine.plan import RulePlan, plan_rules
+from trailsweep.engine.results import ResultRow
 from trailsweep.engine.table import ROW_COLUMN
 from trailsweep.errors import Location
 from trailsweep.esql import CompiledQuery
@@ -46,8 +49,13 @@ def scan_store(
 ) -> ScanReport:
     """Evaluate every rule over the store's events with `since <= @timestamp < until` (naive
     UTC; None leaves a side open). The summary counts the Parquet parts read as files and the
-    events in range as records read and evaluated."""
+    events in range as records read and evaluated.
+
+    With the Spark engine, Spark reads the parts itself; the events behind the alerts are
+    still looked up here, with DuckDB, in the few row groups that hold them."""
     options = options or ScanOptions()
+    require_engine(options.engine)
+    refuse_drop_entries(options)
     plans = plan_rules(rules, options.parameters, options.now)
     snapshot = EventStore(store_dir).snapshot()
     window = TimeRange(since, until)
@@ -56,30 +64,42 @@ def scan_store(
     patterns = sorted({pattern for plan in plans for pattern in plan.source_patterns})
     schema = snapshot.schema(parts, fields, patterns)
     counters = RunCounters()
-    engine = DuckDBEngine()
+    lookups = DuckDBEngine()
+    engine: Engine = lookups
     try:
-        engine.register_view(snapshot.select_sql(parts, schema, window))
+        if options.engine.name == "spark":
+            from trailsweep.engine.spark_engine import SparkEngine
+            from trailsweep.store.spark_store import register_store
+
+            engine = spark = SparkEngine(master=options.engine.master)
+            counted = register_store(spark, snapshot, parts, schema, window)
+        else:
+            lookups.register_view(snapshot.select_sql(parts, schema, window))
+            counted = _count(lookups, snapshot, parts, window)
         counters.files_read = len(parts)
-        counters.records_read = counters.records_evaluated = _count(engine, snapshot, parts, window)
+        counters.records_read = counters.records_evaluated = counted
         results = [
             _run(engine, plan, plan.compile(schema), counters, on_diagnostic) for plan in plans
         ]
         rows = sorted({row for _, _, kept in results for result in kept for row in result.evidence})
-        evidence = _evidence(engine, snapshot, parts, rows)
+        evidence = _evidence(lookups, snapshot, parts, rows)
     finally:
-        engine.close()
+        if engine is not lookups:
+            engine.close()
+        lookups.close()
     alerts: list[Alert] = []
     for plan, compiled, kept in results:
         rule_alerts = [_alert(plan, compiled, row, evidence) for row in kept]
         rule_alerts.sort(key=lambda alert: alert_sort_key(alert))
         alerts.extend(rule_alerts)
+    alerts, suppressed = suppress_alerts(alerts, options.allowlist.entries, on_diagnostic, counters)
     for alert in alerts:
         counters.alerts[alert.rule.rule_id] += 1
-    return ScanReport(alerts=tuple(alerts), summary=counters.frozen())
+    return ScanReport(tuple(alerts), counters.frozen(), tuple(suppressed))
 
 
 def _run(
-    engine: DuckDBEngine,
+    engine: Engine,
     plan: RulePlan,
     compiled: CompiledQuery,
     counters: RunCounters,
