@@ -34,7 +34,8 @@ def spark_session() -> Iterator[Any]:
         pytest.skip("Spark needs a Java runtime (17+): none on PATH or in JAVA_HOME")
     # Scans read files in Spark's Python workers: this interpreter, which has trailsweep.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.master("local[2]").appName("trailsweep-tests")
+    # One core: the other xdist worker keeps the other one (CI runs `-n 2` on two cores).
+    builder = SparkSession.builder.master("local[1]").appName("trailsweep-tests")
     for key, value in SPARK_TEST_SETTINGS.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
@@ -46,7 +47,7 @@ SPARK_TEST_SETTINGS = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     # Test inputs are small: few partitions after a shuffle keep each query fast.
-    "spark.sql.shuffle.partitions": "2",
-    "spark.default.parallelism": "2",
+    "spark.sql.shuffle.partitions": "1",
+    "spark.default.parallelism": "1",
     "spark.driver.memory": "1g",
 }

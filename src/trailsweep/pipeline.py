@@ -159,9 +159,9 @@ def _read(
     options: ScanOptions,
     plans: Sequence[RulePlan],
 ) -> Iterator[FileOutcome]:
-    """Every file's outcome in file order: read on Spark's executors with the Spark engine,
-    else here (in worker processes when worth it)."""
-    if options.engine.name == "spark":
+    """Every file's outcome in file order: read on Spark's executors with the Spark engine
+    (unless told to read here), else here (in worker processes when worth it)."""
+    if options.engine.name == "spark" and options.engine.read_on_spark:
         from trailsweep.engine.spark_engine import SparkEngine
         from trailsweep.spark_reading import read_files_on_spark
 

@@ -335,6 +335,24 @@ def test_case_mapping_matches_duckdb_outside_the_refused_characters(spark_sessio
         assert same_lower or ord(character) in refused[False], character
 
 
+@pytest.mark.xdist_group("spark")
+def test_a_session_it_did_not_start_gets_its_settings_back(spark_session: Any) -> None:
+    from trailsweep.engine.spark_engine import SparkEngine
+
+    key = "spark.sql.session.timeZone"
+    spark_session.conf.set(key, "Europe/Paris")
+    try:
+        engine = SparkEngine(session=spark_session)
+        assert spark_session.conf.get(key) == "UTC"
+        spark_session.conf.set(key, "Asia/Tokyo")  # another user of the session
+        assert engine.query("SELECT current_timezone()") == [("UTC",)]
+        engine.close()
+        assert spark_session.conf.get(key) == "Europe/Paris"
+        assert not spark_session.sparkContext._jsc.sc().isStopped()
+    finally:
+        spark_session.conf.unset(key)
+
+
 def test_engine_options_are_checked() -> None:
     with pytest.raises(ValueError, match="unknown engine"):
         EngineOptions("postgres")  # type: ignore[arg-type]
@@ -342,6 +360,8 @@ def test_engine_options_are_checked() -> None:
         EngineOptions("duckdb", master="local[2]")
     result = CliRunner().invoke(app, ["scan", ".", "--master", "local[2]"])
     assert result.exit_code == 2 and "--master is only for --engine spark" in result.stderr
+    result = CliRunner().invoke(app, ["scan", ".", "--read-locally"])
+    assert result.exit_code == 2 and "--read-locally is only for --engine spark" in result.stderr
 
 
 def test_without_pyspark_spark_is_refused_before_reading(

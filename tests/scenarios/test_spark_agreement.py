@@ -108,8 +108,8 @@ def test_public_datasets_same_results(spark_session: Any, shared_dir: Path) -> N
     assert spark.summary.records_evaluated > 0
 
 
-def _cli_alerts(case: Case, which: str, shared_dir: Path, tmp_path: Path, engine: str) -> str:
-    args = [*case.scan_args(which, shared_dir, tmp_path), "--engine", engine]
+def _cli_alerts(case: Case, which: str, shared_dir: Path, tmp_path: Path, *engine: str) -> str:
+    args = [*case.scan_args(which, shared_dir, tmp_path), "--engine", *engine]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
     return result.stdout
@@ -119,11 +119,12 @@ def _cli_alerts(case: Case, which: str, shared_dir: Path, tmp_path: Path, engine
 def test_rule_cases_same_alerts(
     spark_session: Any, shared_dir: Path, tmp_path: Path, stem: str
 ) -> None:
-    """The positive and the negative set of each shared rule, through `trailsweep scan`."""
+    """The positive and the negative set of each shared rule, through `trailsweep scan`. The
+    files are read here (`--read-locally`): the other tests read on Spark's executors."""
     case = Case(stem)
     for which in ("positive", "negative"):
         duckdb = _cli_alerts(case, which, shared_dir, tmp_path, "duckdb")
-        spark = _cli_alerts(case, which, shared_dir, tmp_path, "spark")
+        spark = _cli_alerts(case, which, shared_dir, tmp_path, "spark", "--read-locally")
         assert spark == duckdb, which
         assert bool(duckdb) == (which == "positive")
 

@@ -68,14 +68,27 @@ MasterOpt = Annotated[
 ]
 
 
-def engine_options(engine: str, master: str | None) -> EngineOptions:
-    """The engine `--engine` and `--master` choose (ValueError when they do not fit)."""
+ReadLocallyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--read-locally",
+        help="With --engine spark: read the files in this process (with --jobs) and send "
+        "Spark the events, for files its executors cannot read.",
+    ),
+]
+
+
+def engine_options(engine: str, master: str | None, read_locally: bool = False) -> EngineOptions:
+    """The engine `--engine`, `--master` and `--read-locally` choose (ValueError when they do
+    not fit)."""
     if engine not in ENGINE_NAMES:
         raise ValueError(f"--engine must be {' or '.join(ENGINE_NAMES)}, not {engine!r}")
     if master is not None and engine != "spark":
         raise ValueError("--master is only for --engine spark")
+    if read_locally and engine != "spark":
+        raise ValueError("--read-locally is only for --engine spark")
     name: EngineName = "spark" if engine == "spark" else "duckdb"
-    return EngineOptions(name, master)
+    return EngineOptions(name, master, read_on_spark=not read_locally)
 
 
 def parameter_overrides(threshold: int | None, window: str | None) -> dict[str, object]:

@@ -34,6 +34,7 @@ from trailsweep.cli.arguments import (
     OutputOpt,
     PathsArg,
     QuietOpt,
+    ReadLocallyOpt,
     RulesOpt,
     StatsOpt,
     ThresholdOpt,
@@ -98,6 +99,7 @@ def scan_command(
     jobs: JobsOpt = None,
     engine: EngineOpt = "duckdb",
     master: MasterOpt = None,
+    read_locally: ReadLocallyOpt = False,
     allowlist_paths: AllowlistOpt = None,
     today: TodayOpt = None,
     show_suppressed: ShowSuppressedOpt = False,
@@ -115,7 +117,7 @@ def scan_command(
     fmt = output_format_for(output_format, output)
     try:
         overrides = parameter_overrides(threshold, window)
-        engine_choice = engine_options(engine, master)
+        engine_choice = engine_options(engine, master, read_locally)
     except ValueError as exc:
         _usage(str(exc))
     rules = _rules(rule_paths)

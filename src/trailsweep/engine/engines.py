@@ -40,12 +40,15 @@ class EngineOptions:
     master: str | None = None
     """Spark only: a master URL (`local[4]`, `spark://host:7077`, `yarn`...) or a Spark Connect
     URL (`sc://host:15002`). None: the session already active in the process, else local[*]."""
+    read_on_spark: bool = True
+    """Spark only: `scan` reads and normalizes the files on Spark's executors (which must see
+    them at the same paths); False reads them in this process and sends Spark the events."""
 
     def __post_init__(self) -> None:
         if self.name not in ENGINE_NAMES:
             raise ValueError(f"unknown engine {self.name!r} (expected duckdb or spark)")
-        if self.master is not None and self.name != "spark":
-            raise ValueError("a Spark master is only for the spark engine")
+        if self.name != "spark" and (self.master is not None or not self.read_on_spark):
+            raise ValueError("a Spark master or where to read is only for the spark engine")
 
 
 def require_engine(options: EngineOptions) -> None:

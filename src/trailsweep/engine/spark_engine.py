@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from trailsweep.engine.results import EVIDENCE_COLUMN, QueryResult, ResultRow
 from trailsweep.engine.spark_kinds import INT, Kind, field_kind
-from trailsweep.engine.spark_session import SparkSessionHandle, configure_session, open_session
+from trailsweep.engine.spark_session import SparkSessionHandle, open_session
 from trailsweep.engine.spark_sql import spark_sql
 from trailsweep.engine.table import ROW_COLUMN, EventTable
 from trailsweep.errors import EngineError
@@ -28,13 +28,13 @@ from trailsweep.esql.types import FieldSpec
 class SparkEngine:
     """Runs compiled queries over one registered events view in a Spark session.
 
-    `session`: a SparkSession to use (never stopped here); else the active one, else one
-    started for `master` (see `spark_session.open_session`) and stopped by `close`.
+    `session`: a SparkSession to use; else the active one; else one started for `master` (see
+    `spark_session.open_session`) and stopped by `close`. A session trailsweep did not start
+    gets its settings back on `close`.
     """
 
     def __init__(self, master: str | None = None, session: Any = None) -> None:
         if session is not None:
-            configure_session(session)
             self._handle = SparkSessionHandle(session, started=False)
         else:
             self._handle = open_session(master)
@@ -66,6 +66,7 @@ class SparkEngine:
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         """The rows of any Spark SQL in this session."""
+        self._handle.apply()
         try:
             return [tuple(row) for row in self.session.sql(sql).collect()]
         except Exception as exc:  # pyspark's errors share no base class with py4j's
@@ -76,6 +77,7 @@ class SparkEngine:
         if compiled.statement is None:
             raise EngineError("the compiled query carries no statement for Spark")
         sql = spark_sql(compiled.statement, self._view, self._columns)
+        self._handle.apply()
         try:
             table = self.session.sql(sql).toArrow()
         except Exception as exc:  # pyspark's errors share no base class with py4j's
@@ -87,11 +89,12 @@ class SparkEngine:
         return QueryResult(columns=compiled.columns, rows=tuple(rows))
 
     def close(self) -> None:
-        """Drop the view; stop the session if this engine started it."""
+        """Drop the view; stop the session if this engine started it, else restore its
+        settings."""
         try:
             self.session.catalog.dropTempView(self._view)
         finally:
-            self._handle.stop()
+            self._handle.release()
 
 
 def _spark_ready(table: pa.Table) -> pa.Table:

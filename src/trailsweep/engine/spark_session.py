@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 from trailsweep.errors import EngineError
@@ -48,18 +47,35 @@ _LOCAL_SETTINGS: dict[str, str] = {
 }
 
 
-@dataclass
 class SparkSessionHandle:
-    """A session and whether trailsweep started it (and so stops it when done)."""
+    """A session, and whether trailsweep started it: then it is stopped when done; else the
+    settings trailsweep changed in it are put back."""
 
-    session: Any
-    started: bool
+    def __init__(self, session: Any, *, started: bool) -> None:
+        self.session = session
+        self._started = started
+        _quiet_python_loggers()
+        self._previous = apply_settings(session)
+        if started:
+            _quiet_logs(session)
 
-    def stop(self) -> None:
-        """Stop the session if trailsweep started it."""
-        if self.started:
+    def apply(self) -> None:
+        """Apply `SESSION_SETTINGS` again (another user of a shared session may have put
+        its own back): every query runs with them."""
+        apply_settings(self.session)
+
+    def release(self) -> None:
+        """Stop the session if trailsweep started it, else restore its settings (once)."""
+        previous, self._previous = self._previous, {}
+        if self._started:
+            self._started = False
             self.session.stop()
-            self.started = False
+            return
+        for key, value in previous.items():
+            if value is None:
+                self.session.conf.unset(key)
+            else:
+                self.session.conf.set(key, value)
 
 
 def require_pyspark() -> None:
@@ -80,10 +96,8 @@ def open_session(master: str | None = None) -> SparkSessionHandle:
     require_pyspark()
     from pyspark.sql import SparkSession
 
-    _quiet_python_loggers()
     active = _running_session(SparkSession)
     if active is not None and master is None:
-        configure_session(active)
         return SparkSessionHandle(active, started=False)
     try:
         if master is not None and master.startswith("sc://"):
@@ -108,10 +122,7 @@ def open_session(master: str | None = None) -> SparkSessionHandle:
         raise EngineError(
             f"Spark did not start ({_first_line(exc)}); is Java 17+ installed?"
         ) from exc
-    configure_session(session)
-    if active is not None and session is active:
-        return SparkSessionHandle(session, started=False)
-    return SparkSessionHandle(session, started=True)
+    return SparkSessionHandle(session, started=active is None or session is not active)
 
 
 def _running_session(session_class: Any) -> Any:
@@ -122,14 +133,24 @@ def _running_session(session_class: Any) -> Any:
         return None
 
 
-def configure_session(session: Any) -> None:
-    """Apply `SESSION_SETTINGS` to a session (and quiet its logs)."""
+def apply_settings(session: Any) -> dict[str, str | None]:
+    """Apply `SESSION_SETTINGS` to a session; returns the values they replaced (None: unset)."""
+    previous: dict[str, str | None] = {}
     for key, value in SESSION_SETTINGS.items():
-        session.conf.set(key, value)
+        current = session.conf.get(key, None)
+        if current != value:
+            previous[key] = current
+            session.conf.set(key, value)
     # The translated SQL escapes backslashes in its string literals, as Spark reads them by
     # default (the setting is deprecated: touched only when a session changed it).
-    if session.conf.get(_RAW_LITERALS, "false") != "false":
+    current = session.conf.get(_RAW_LITERALS, "false")
+    if current != "false":
+        previous[_RAW_LITERALS] = current
         session.conf.set(_RAW_LITERALS, "false")
+    return previous
+
+
+def _quiet_logs(session: Any) -> None:
     try:
         session.sparkContext.setLogLevel("ERROR")
     except Exception:  # a Spark Connect session has no SparkContext to set it on
