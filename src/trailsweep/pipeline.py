@@ -64,28 +64,10 @@ def scan(
     (`on_progress` hears after each file)."""
     options = options or ScanOptions()
     require_engine(options.engine)
-    plans = plan_rules(rules, options.parameters, options.now)
     counters = RunCounters()
     report: Diagnostic = on_diagnostic or (lambda level, message: None)
-    fields = [_wanted_fields(plan) for plan in plans]
-    patterns = [sorted(plan.source_patterns) for plan in plans]
-    builders = [EventTableBuilder(f, p) for f, p in zip(fields, patterns, strict=True)]
-    files: list[Path] = []
-    for found in discover(paths):
-        if isinstance(found, Path):
-            files.append(found)
-        else:
-            count_unread(found, counters, report)
-    spec = ReaderSpec.of(
-        rules,
-        options.parameters,
-        options.now,
-        options.normalize,
-        options.prefilter,
-        fields,
-        patterns,
-        EventDropper.of(options.allowlist.entries, [(r.rule_id, r.name) for r in rules]),
-    )
+    plans, files, spec = plan_read(paths, rules, options, counters, report)
+    builders = [EventTableBuilder(f, p) for f, p in zip(spec.fields, spec.patterns, strict=True)]
     progress = ProgressTracker(files, on_progress)
     engine = open_engine(options.engine)
     try:
@@ -105,6 +87,36 @@ def scan(
     for alert in alerts:
         counters.alerts[alert.rule.rule_id] += 1
     return ScanReport(tuple(alerts), counters.frozen(), tuple(suppressed))
+
+
+def plan_read(
+    paths: Sequence[Path],
+    rules: Sequence[Rule],
+    options: ScanOptions,
+    counters: RunCounters,
+    report: Diagnostic,
+) -> tuple[list[RulePlan], list[Path], ReaderSpec]:
+    """What one read of the input needs: the planned rules, the files found under `paths`
+    (what cannot be read is counted and reported now), and the spec workers read them under
+    (per rule, the fields and KEEP patterns its table needs)."""
+    plans = plan_rules(rules, options.parameters, options.now)
+    files: list[Path] = []
+    for found in discover(paths):
+        if isinstance(found, Path):
+            files.append(found)
+        else:
+            count_unread(found, counters, report)
+    spec = ReaderSpec.of(
+        rules,
+        options.parameters,
+        options.now,
+        options.normalize,
+        options.prefilter,
+        [_wanted_fields(plan) for plan in plans],
+        [sorted(plan.source_patterns) for plan in plans],
+        EventDropper.of(options.allowlist.entries, [(r.rule_id, r.name) for r in rules]),
+    )
+    return plans, files, spec
 
 
 def evaluate(
@@ -210,6 +222,7 @@ __all__ = [
     "ScanReport",
     "evaluate",
     "kept_rows",
+    "plan_read",
     "read_documents",
     "scan",
 ]

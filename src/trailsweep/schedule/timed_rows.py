@@ -8,15 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from trailsweep.alerts.allowlist import EventDropper
-from trailsweep.engine.plan import RulePlan, plan_rules
+from trailsweep.engine.plan import RulePlan
 from trailsweep.errors import Location
-from trailsweep.parallel import ReaderSpec, read_files
-from trailsweep.pipeline import Diagnostic, ScanOptions
-from trailsweep.reading import count_unread
+from trailsweep.parallel import read_files
+from trailsweep.pipeline import Diagnostic, ScanOptions, plan_read
 from trailsweep.rules.model import Rule
 from trailsweep.schedule.delivery_time import IngestTime, ingest_time
-from trailsweep.sources import discover
 from trailsweep.summary import RunCounters
 
 
@@ -59,25 +56,7 @@ def read_timed(
 ) -> TimedInput:
     """Read every file under `paths` once, as `pipeline.scan` does, keeping per rule the rows
     its table would hold, each stamped with its file's ingest time."""
-    plans = plan_rules(rules, options.parameters, options.now)
-    fields = tuple(tuple(sorted({"event.id", "@timestamp"} | p.source_fields)) for p in plans)
-    patterns = tuple(tuple(sorted(p.source_patterns)) for p in plans)
-    files: list[Path] = []
-    for found in discover(paths):
-        if isinstance(found, Path):
-            files.append(found)
-        else:
-            count_unread(found, counters, report)
-    spec = ReaderSpec.of(
-        rules,
-        options.parameters,
-        options.now,
-        options.normalize,
-        options.prefilter,
-        fields,
-        patterns,
-        EventDropper.of(options.allowlist.entries, [(r.rule_id, r.name) for r in rules]),
-    )
+    plans, files, spec = plan_read(paths, rules, options, counters, report)
     delivered = [DeliveredFile(path, ingest_time(path)) for path in files]
     rows: list[list[TimedRow]] = [[] for _ in plans]
     fallbacks: list[Path] = []
@@ -100,7 +79,7 @@ def read_timed(
             f"(first: {fallbacks[0]}); their modification time stands in for event.ingested",
         )
     return TimedInput(
-        tuple(plans), fields, patterns, tuple(tuple(r) for r in rows), tuple(delivered)
+        tuple(plans), spec.fields, spec.patterns, tuple(tuple(r) for r in rows), tuple(delivered)
     )
 
 
