@@ -42,15 +42,18 @@ def test_no_context_no_key(tmp_path: Path) -> None:
     assert CONTEXT_KEY not in alert_document(alert)
 
 
-def test_scan_writes_the_context_unless_told_not_to(tmp_path: Path) -> None:
+def test_scan_writes_the_context_when_asked(tmp_path: Path) -> None:
     FORMAT_WRITERS["ndjson"](sweep(Counter(), 16), tmp_path)
     result = runner.invoke(app, ["scan", str(tmp_path), "--format", "ndjson", "-q"])
+    assert CONTEXT_KEY not in json.loads(result.stdout)
+    result = runner.invoke(app, ["scan", str(tmp_path), "--format", "ndjson", "-q", "--context"])
     (line,) = result.stdout.splitlines()
     context = json.loads(line)[CONTEXT_KEY]
     assert list(context) == KEYS
     assert context["window"]["minutes"] == 30
     result = runner.invoke(
-        app, ["scan", str(tmp_path), "--format", "ndjson", "-q", "--context-minutes", "5"]
+        app,
+        ["scan", str(tmp_path), "--format", "ndjson", "-q", "--context", "--context-minutes", "5"],
     )
     assert json.loads(result.stdout)[CONTEXT_KEY]["window"]["minutes"] == 5
     result = runner.invoke(app, ["scan", str(tmp_path), "--format", "ndjson", "-q", "--no-context"])

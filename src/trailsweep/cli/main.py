@@ -61,7 +61,7 @@ from trailsweep.cli.schedule_options import (
     scan_on_schedule,
 )
 from trailsweep.cli.store_commands import register as register_store_commands
-from trailsweep.cli.triage_options import ContextMinutesOpt, NoContextOpt, files_with_context
+from trailsweep.cli.triage_options import ContextMinutesOpt, FileContextOpt, files_with_context
 from trailsweep.cli.tune_command import register as register_tune_command
 from trailsweep.engine.validate import check_rule_files
 from trailsweep.errors import TrailsweepError
@@ -106,7 +106,7 @@ def scan_command(
     ledger: LedgerOpt = None,
     bulk_index: BulkIndexOpt = DEFAULT_INDEX,
     context_minutes: ContextMinutesOpt = 30,
-    no_context: NoContextOpt = False,
+    context: FileContextOpt = False,
     schedule: ScheduleOpt = None,
     interval: IntervalOpt = None,
     lookback: LookbackOpt = None,
@@ -137,7 +137,7 @@ def scan_command(
     try:
         with scan_progress(stderr, quiet) as on_progress:
             report = scan(paths, rules, options, _print_diagnostic, on_progress)
-        if not no_context:
+        if context:
             report = files_with_context(report, paths, normalize, context_minutes, jobs)
     except TrailsweepError as exc:
         _usage(str(exc))

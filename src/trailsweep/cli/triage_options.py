@@ -1,4 +1,4 @@
-"""`--context-minutes` and `--no-context`: triage context for `scan` and `store-scan` alerts."""
+"""`--context-minutes`, `--context` and `--no-context`: triage context for alerts."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ ContextMinutesOpt = Annotated[
 ]
 NoContextOpt = Annotated[
     bool, typer.Option("--no-context", help="Skip the triage context (trailsweep.context).")
+]
+FileContextOpt = Annotated[
+    bool,
+    typer.Option(
+        "--context/--no-context",
+        help="Add triage context (trailsweep.context) from a second pass over the files: "
+        "off by default for scan, since it reads every file again (`report` always adds it).",
+    ),
 ]
 
 

@@ -91,6 +91,9 @@ class ContextFileReader:
             city_db=open_geoip(spec.city_path) if spec.city_path else None,
         )
         self._selection = FieldSelection(CONTEXT_FIELDS)
+        # Before the windows a record matters only as a first sighting: per raw (principal,
+        # address, user agent), the earliest time normalized so far.
+        self._sighted: dict[tuple[str, str, str], datetime] = {}
 
     def read(self, path: Path) -> ContextOutcome:
         """Read one file."""
@@ -111,6 +114,24 @@ class ContextFileReader:
                 events.append(event)
         return ContextOutcome(tuple(events), history.build())
 
+    def _may_matter(self, data: dict[str, Any], moment: datetime | None) -> bool:
+        """False for an actor's record that can change nothing: after every window (a
+        sighting then is no earlier sighting), or before them with a raw principal, address
+        and user agent already normalized at an earlier or equal time."""
+        actors = self._spec.actors
+        if moment is None or actors.since <= moment < actors.until:
+            return True
+        if moment >= actors.until:
+            return False
+        key = _sighting_key(data)
+        if key is None:
+            return True
+        known = self._sighted.get(key)
+        if known is not None and known <= moment:
+            return False
+        self._sighted[key] = moment
+        return True
+
     def _document(self, item: SourceRecord, history: HistoryBuilder) -> dict[str, Any] | None:
         data = item.data
         if item.kind == "ecs":
@@ -120,14 +141,25 @@ class ContextFileReader:
                 return None
         if not isinstance(data, dict):
             return None
-        moment = data.get("eventTime")
-        history.saw_time(as_time(moment) if isinstance(moment, str) else None)
-        if not self._spec.actors.raw_may_involve(data):
+        raw_time = data.get("eventTime")
+        moment = as_time(raw_time) if isinstance(raw_time, str) else None
+        history.saw_time(moment)
+        actors = self._spec.actors
+        if not actors.raw_may_involve(data) or not self._may_matter(data, moment):
             return None
         try:
             return normalize_record(data, self._options).document
         except RecordRejected:
             return None
+
+
+def _sighting_key(data: dict[str, Any]) -> tuple[str, str, str] | None:
+    identity = data.get("userIdentity")
+    arn = identity.get("arn") if isinstance(identity, dict) else None
+    address, agent = data.get("sourceIPAddress"), data.get("userAgent")
+    if type(arn) is str and type(address) is str and type(agent) is str:
+        return arn, address, agent
+    return None
 
 
 def read_context_events(
