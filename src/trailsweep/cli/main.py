@@ -115,20 +115,16 @@ def scan_command(
 ) -> None:
     """Evaluate the rules over CloudTrail files and print the alerts."""
     fmt = output_format_for(output_format, output)
-    try:
-        overrides = parameter_overrides(threshold, window)
-        engine_choice = engine_options(engine, master, read_locally)
-    except ValueError as exc:
-        _usage(str(exc))
-    rules = _rules(rule_paths)
-    now = utc_naive(now)
-    if jobs is not None and jobs < 1:
-        _usage("--jobs must be 1 or more")
-    normalize = _normalize_options(asn_db, city_db, namespace)
-    allowlist = allowlist_in_force(allowlist_paths, today, _print_diagnostic, _usage)
-    options = ScanOptions(
-        normalize, overrides, jobs=jobs, now=now, engine=engine_choice, allowlist=allowlist
+    options = file_scan_options(
+        threshold,
+        window,
+        (engine, master, read_locally),
+        jobs,
+        now,
+        (asn_db, city_db, namespace),
+        (allowlist_paths, today),
     )
+    rules = _rules(rule_paths)
     if schedule is not None:
         schedule_args = (interval, lookback, first_run)
         scan_on_schedule(
@@ -138,7 +134,7 @@ def scan_command(
         with scan_progress(stderr, quiet) as on_progress:
             report = scan(paths, rules, options, _print_diagnostic, on_progress)
         if context:
-            report = files_with_context(report, paths, normalize, context_minutes, jobs)
+            report = files_with_context(report, paths, options.normalize, context_minutes, jobs)
     except TrailsweepError as exc:
         _usage(str(exc))
     emit_alerts(
@@ -151,6 +147,35 @@ def scan_command(
         show_suppressed=show_suppressed,
         ledger=ledger,
         bulk_index=bulk_index,
+    )
+
+
+def file_scan_options(
+    threshold: int | None,
+    window: str | None,
+    engine: tuple[str, str | None, bool],
+    jobs: int | None,
+    now: datetime | None,
+    enrichment: tuple[Path | None, Path | None, str],
+    allowlist: tuple[list[Path] | None, str | None],
+) -> ScanOptions:
+    """The scan options that `scan` and `report` flags choose: parameter overrides,
+    `(--engine, --master, --read-locally)`, `--jobs`, `--now`, `(--asn-db, --city-db,
+    --namespace)` and `(--allowlist..., --today)`; a usage error when they do not fit."""
+    try:
+        overrides = parameter_overrides(threshold, window)
+        engine_choice = engine_options(*engine)
+    except ValueError as exc:
+        _usage(str(exc))
+    if jobs is not None and jobs < 1:
+        _usage("--jobs must be 1 or more")
+    return ScanOptions(
+        _normalize_options(*enrichment),
+        overrides,
+        jobs=jobs,
+        now=utc_naive(now),
+        engine=engine_choice,
+        allowlist=allowlist_in_force(*allowlist, _print_diagnostic, _usage),
     )
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from trailsweep.cli.allowlist_options import AllowlistOpt, TodayOpt, allowlist_in_force
+from trailsweep.cli.allowlist_options import AllowlistOpt, TodayOpt
 from trailsweep.cli.arguments import (
     AsnOpt,
     CityOpt,
@@ -28,8 +28,6 @@ from trailsweep.cli.arguments import (
     StatsOpt,
     ThresholdOpt,
     WindowOpt,
-    engine_options,
-    parameter_overrides,
 )
 from trailsweep.cli.progress import scan_progress
 from trailsweep.cli.triage_options import (
@@ -39,7 +37,7 @@ from trailsweep.cli.triage_options import (
     store_with_context,
 )
 from trailsweep.errors import TrailsweepError
-from trailsweep.pipeline import ScanOptions, ScanReport, scan
+from trailsweep.pipeline import ScanReport, scan
 from trailsweep.report import ReportHeader, render_html, render_markdown, report_alert
 from trailsweep.store import scan_store
 
@@ -97,21 +95,14 @@ def report_command(
         cli._usage("give -o FILE.html, --markdown FILE.md, or both")
     if bool(paths) == (store is not None):
         cli._usage("give input files or folders, or --store DIR (not both)")
-    if jobs is not None and jobs < 1:
-        cli._usage("--jobs must be 1 or more")
-    try:
-        overrides = parameter_overrides(threshold, window)
-        engine_choice = engine_options(engine, master)
-    except ValueError as exc:
-        cli._usage(str(exc))
-    normalize = cli._normalize_options(asn_db, city_db, namespace)
-    options = ScanOptions(
-        normalize,
-        overrides,
-        jobs=jobs,
-        now=cli.utc_naive(now),
-        engine=engine_choice,
-        allowlist=allowlist_in_force(allowlist_paths, today, cli._print_diagnostic, cli._usage),
+    options = cli.file_scan_options(
+        threshold,
+        window,
+        (engine, master, False),
+        jobs,
+        now,
+        (asn_db, city_db, namespace),
+        (allowlist_paths, today),
     )
     rules = cli._rules(rule_paths)
     try:
@@ -123,7 +114,9 @@ def report_command(
             with scan_progress(cli.stderr, quiet) as on_progress:
                 report = scan(paths or [], rules, options, cli._print_diagnostic, on_progress)
             if not no_context:
-                report = files_with_context(report, paths or [], normalize, context_minutes, jobs)
+                report = files_with_context(
+                    report, paths or [], options.normalize, context_minutes, jobs
+                )
     except TrailsweepError as exc:
         cli._usage(str(exc))
     sources = [str(store)] if store is not None else [str(path) for path in paths or []]
