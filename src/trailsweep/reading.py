@@ -106,7 +106,7 @@ def record_gate(prefilter: Prefilter | None) -> RecordGate | None:
     and counted without being built (None: every record must be built)."""
     if prefilter is None:
         return None
-    names = prefilter.wanted_names()
+    names = prefilter.wanted_names
     if names is None:
         return None
     return RecordGate(names, plainly_valid, _screen_reason, SCREENED_KEYS)

@@ -13,6 +13,7 @@ is tested only against the rules that can want its name.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -88,10 +89,11 @@ class Prefilter:
         """True when some rule may match the record."""
         return bool(self.passing(record))
 
+    @functools.cached_property
     def wanted_names(self) -> frozenset[str] | None:
         """The eventNames (as text) some rule may accept; None when a record may pass whatever
         its name (a rule not indexed by name). `passing` is empty for a record whose eventName
-        is text outside this set."""
+        is text outside this set. (Worked out once: every file's reader asks.)"""
         if self.unindexed:
             return None
         return frozenset(name for name in self.by_name if isinstance(name, str))
