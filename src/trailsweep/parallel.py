@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -97,15 +97,6 @@ class FileReader:
         plans: Sequence[RulePlan] | None = None,
     ) -> None:
         self._spec = spec
-        self._options = options or NormalizeOptions(
-            namespace=spec.namespace,
-            asn_db=open_geoip(spec.asn_path) if spec.asn_path else None,
-            city_db=open_geoip(spec.city_path) if spec.city_path else None,
-        )
-        if plans is None:  # in a worker process: plan the rules here
-            plans = plan_rules(spec.rules, spec.parameters, spec.now)
-        prefilter = build_prefilter(plans, self._options)
-        self._prefilter: Prefilter | None = prefilter if spec.prefilter else None
         self._dropper = spec.dropper
         # Allowlist matchers read fields the rules may not: flatten those too.
         matched = set(MATCHED_FIELDS) if self._dropper is not None else set()
@@ -113,6 +104,18 @@ class FileReader:
             {name for names in spec.fields for name in names} | matched,
             {pattern for patterns in spec.patterns for pattern in patterns},
         )
+        options = options or NormalizeOptions(
+            namespace=spec.namespace,
+            asn_db=open_geoip(spec.asn_path) if spec.asn_path else None,
+            city_db=open_geoip(spec.city_path) if spec.city_path else None,
+        )
+        # Only the selected fields of a document are kept: normalizing may skip the steps
+        # (user agent parse, GeoIP, payload text ...) whose fields are not among them.
+        self._options = replace(options, wanted=self._selection)
+        if plans is None:  # in a worker process: plan the rules here
+            plans = plan_rules(spec.rules, spec.parameters, spec.now)
+        prefilter = build_prefilter(plans, self._options)
+        self._prefilter: Prefilter | None = prefilter if spec.prefilter else None
 
     def read(self, path: Path) -> FileOutcome:
         """Read one file."""

@@ -3,7 +3,8 @@
 `normalize_record` reproduces the `aws.cloudtrail` ingest pipeline (remove-nulls, renames,
 user agent and GeoIP enrichment, Java `toString()` payloads, categorization);
 `flatten_document` gives the dotted field names ES|QL reads; `ecs_document_from` accepts input
-that is already ECS.
+that is already ECS. A reader that keeps only some fields says which (`NormalizeOptions.wanted`),
+and normalizing skips the costly steps whose fields it never reads (see `needs`).
 """
 
 from __future__ import annotations

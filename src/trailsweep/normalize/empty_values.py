@@ -36,7 +36,28 @@ def strip_empty(value: Any) -> Any:
     return value
 
 
-# The two helpers test scalars inline: this runs over every value of every record, and a call
+def strip_keys(record: dict[Any, Any], keys: frozenset[str]) -> dict[Any, Any]:
+    """`strip_empty(record)` restricted to the top-level `keys` (an empty dict when nothing is
+    left): what a reader of only those keys sees, without stripping the rest of the record.
+
+    >>> strip_keys({"a": "-", "b": {"c": None, "d": 1}, "e": {"f": 2}}, frozenset({"a", "b"}))
+    {'b': {'d': 1}}
+    """
+    kept: dict[Any, Any] = {}
+    for key, item in record.items():
+        if key not in keys:
+            continue
+        if type(item) is str:
+            if len(item) > 4 or item not in PLACEHOLDER_STRINGS:
+                kept[key] = item
+        else:
+            stripped = strip_empty(item)
+            if stripped is not None:
+                kept[key] = stripped
+    return kept
+
+
+# The helpers test scalars inline: this runs over every value of every record, and a call
 # per scalar would double the cost of the whole walk.
 def _strip_dict(value: dict[Any, Any]) -> dict[Any, Any] | None:
     kept: dict[Any, Any] = {}

@@ -33,6 +33,7 @@ class FieldSelection:
         self._pattern_heads = tuple(pattern.split("*", 1)[0] for pattern in self._patterns)
         self._enters: dict[str, bool] = {}
         self._keeps: dict[str, bool] = {}
+        self._children: dict[str, dict[str, tuple[str, bool] | None]] = {}
 
     def enters(self, path: str) -> bool:
         """True when the object at `path` may hold a wanted field."""
@@ -58,6 +59,29 @@ class FieldSelection:
             )
             self._keeps[path] = decision
         return decision
+
+    def children(self, prefix: str) -> dict[str, tuple[str, bool] | None]:
+        """The decisions for the keys of an object at `prefix` (`""`, or a path and a dot),
+        filled by `child` as keys are met: one dict lookup per key of every document."""
+        table = self._children.get(prefix)
+        if table is None:
+            table = self._children[prefix] = {}
+        return table
+
+    def child(self, prefix: str, key: str) -> tuple[str, bool] | None:
+        """Key `key` under `prefix`: its path and whether a value there is kept, or None when
+        flattening skips it (nothing wanted there, or a field ES|QL cannot read)."""
+        table = self.children(prefix)
+        if key not in table:
+            path = f"{prefix}{key}"
+            table[key] = (path, self.keeps(path)) if _readable(path) and self.enters(path) else None
+        return table[key]
+
+
+def _readable(path: str) -> bool:
+    return not path.startswith(_UNREADABLE) or not (
+        path == _UNREADABLE or path.startswith(_UNREADABLE_PREFIX)
+    )
 
 
 def _dots(field: str) -> list[int]:
@@ -130,15 +154,45 @@ def _walk_object(
     multi: bool,
     selection: FieldSelection | None,
 ) -> None:
+    if selection is not None:
+        _walk_selected(flat, prefix, obj, multi, selection)
+        return
     for key, value in obj.items():
         path = f"{prefix}{key}"
         if path.startswith(_UNREADABLE) and (
             path == _UNREADABLE or path.startswith(_UNREADABLE_PREFIX)
         ):
             continue
-        if selection is not None and not selection.enters(path):
-            continue
         _walk_value(flat, path, value, multi, selection)
+
+
+# Stands for a key not decided yet (compared by identity).
+_UNSEEN: tuple[str, bool] = ("", False)
+
+
+def _walk_selected(
+    flat: dict[str, Any],
+    prefix: str,
+    obj: Mapping[str, Any],
+    multi: bool,
+    selection: FieldSelection,
+) -> None:
+    # `_walk_object` with a selection: each key's decision is one lookup in a table per prefix
+    # (most keys of a document are skipped), and scalars are added without another call.
+    table = selection.children(prefix)
+    for key, value in obj.items():
+        decision = table.get(key, _UNSEEN)
+        if decision is _UNSEEN:
+            decision = selection.child(prefix, key)
+        if decision is None:
+            continue
+        path, kept = decision
+        kind = type(value)
+        if kind is str or kind is int or kind is float or kind is bool:
+            if kept:
+                _add(flat, path, value, multi)
+        else:
+            _walk_value(flat, path, value, multi, selection)
 
 
 def _walk_value(

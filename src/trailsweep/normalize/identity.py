@@ -84,8 +84,10 @@ def map_user_identity(identity: Any, document: dict[str, Any], warnings: list[st
             issuer_name = _keyword(issuer, "userName", "sessionIssuer", warnings)
     if user_name is not None:
         append_unique(document, RELATED_USER, user_name)
+    # A type that is not text (a list, an object) names no identity kind (and is unhashable).
     identity_type = identity.get("type")
-    if issuer_name is not None and (user_name is None or identity_type in _ISSUER_NAMES_USER):
+    issuer_names_user = isinstance(identity_type, str) and identity_type in _ISSUER_NAMES_USER
+    if issuer_name is not None and (user_name is None or issuer_names_user):
         put(document, USER_NAME, issuer_name)
         append_unique(document, RELATED_USER, issuer_name)
     elif user_name is not None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from trailsweep.normalize.flatten import FieldSelection
 from trailsweep.normalize.geoip import GeoIpDatabase
+from trailsweep.normalize.needs import NormalizeNeeds, needs_of
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,15 @@ class NormalizeOptions:
     """MaxMind City (or Country) database for `source.geo.*`; without it they are absent."""
     keep_original: bool = False
     """Keep the record's JSON text in `event.original` (tag `preserve_original_event`)."""
+    wanted: FieldSelection | None = None
+    """The only fields the caller reads (through `flatten_document` with this selection); the
+    document may then lack steps whose fields are not among them (see `needs`). Rejections
+    and warnings are the same whatever it is. None: the whole document."""
+
+    @cached_property
+    def needs(self) -> NormalizeNeeds:
+        """The optional normalization steps `wanted` can see."""
+        return needs_of(self.wanted)
 
 
 @dataclass(frozen=True)

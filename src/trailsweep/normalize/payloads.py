@@ -17,6 +17,19 @@ PAYLOADS: tuple[tuple[str, str], ...] = (
 )
 """(record key, `aws.cloudtrail.*` field) for the four payloads the pipeline stringifies."""
 
+PAYLOAD_COPIES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("response_elements", ("group", "groupId"), ("group", "id")),
+    ("response_elements", ("user", "userId"), ("user", "target", "id")),
+    ("request_parameters", ("newUserName",), ("user", "changes", "name")),
+    ("request_parameters", ("groupName",), ("group", "name")),
+    ("request_parameters", ("userName",), ("user", "target", "name")),
+)
+"""Old pipeline steps that copy a few payload values into ECS user/group fields: (payload
+field, path in the payload, ECS field)."""
+
+RELATED_USER_KEYS: tuple[str, ...] = ("userName", "newUserName")
+"""`requestParameters` keys whose values the pipeline also lists in `related.user`."""
+
 # The script copies a payload into `aws.cloudtrail.flattened.*` only when its text is shorter
 # than this many UTF-16 units (Lucene's term length limit for the flattened field).
 _FLATTENED_LIMIT = 32766

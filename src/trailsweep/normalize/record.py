@@ -11,13 +11,20 @@ import orjson
 
 from trailsweep.normalize.addresses import canonical_ip
 from trailsweep.normalize.categorization import categorize
-from trailsweep.normalize.empty_values import PLACEHOLDER_STRINGS, strip_empty
+from trailsweep.normalize.empty_values import PLACEHOLDER_STRINGS, strip_empty, strip_keys
 from trailsweep.normalize.fields import FieldPath, append_unique, keyword, kind_of, lookup, put
 from trailsweep.normalize.geoip import as_fields, geo_fields
 from trailsweep.normalize.identity import RELATED_USER, USER_NAME, map_user_identity
 from trailsweep.normalize.model import NormalizedRecord, NormalizeOptions, RecordRejected
-from trailsweep.normalize.payloads import PAYLOADS, Payload, render_payload
-from trailsweep.normalize.resources import dedupe_resources
+from trailsweep.normalize.needs import NormalizeNeeds
+from trailsweep.normalize.payloads import (
+    PAYLOAD_COPIES,
+    PAYLOADS,
+    RELATED_USER_KEYS,
+    Payload,
+    render_payload,
+)
+from trailsweep.normalize.resources import dedupe_resources, resource_objects
 from trailsweep.normalize.timestamps import es_timestamp
 from trailsweep.normalize.tls import tls_fields
 from trailsweep.normalize.user_agent import user_agent_document
@@ -56,15 +63,14 @@ _KEYWORDS: tuple[tuple[str, FieldPath], ...] = (
     ("sessionCredentialFromConsole", (*_CLOUDTRAIL, "session_credential_from_console")),
 )
 
-# Old pipeline steps that copy a few payload values into ECS user/group fields.
-_PAYLOAD_COPIES: tuple[tuple[str, tuple[str, ...], FieldPath], ...] = (
-    ("response_elements", ("group", "groupId"), ("group", "id")),
-    ("response_elements", ("user", "userId"), ("user", "target", "id")),
-    ("request_parameters", ("newUserName",), ("user", "changes", "name")),
-    ("request_parameters", ("groupName",), ("group", "name")),
-    ("request_parameters", ("userName",), ("user", "target", "name")),
-)
 _TRUE_FALSE = {"true": True, "false": False}
+# The raw keys read below besides the payloads (which are stripped one by one, when needed).
+# Keys the pipeline does not map vanish, so what remove-nulls does to them does not matter.
+_MAPPED_KEYS = frozenset(
+    {key for key, _ in _KEYWORDS}
+    | {"eventTime", "@timestamp", "userIdentity", "userAgent", "readOnly", "resources"}
+    | {"insightDetails", "tlsDetails"}
+)
 SCREENED_KEYS = ("eventSource", "eventName", "eventTime", "@timestamp")
 """The only raw keys `screen_record` reads."""
 _CLOUDTRAIL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
@@ -147,7 +153,8 @@ def normalize_record(record: Any, options: NormalizeOptions = DEFAULT_OPTIONS) -
     raw = record if isinstance(record, dict) else dict(record)
     # Elastic's remove-nulls script runs before any field is mapped: `"-"`, `""`, `"none"` and
     # nulls at any depth are gone before anything below looks at the record.
-    cleaned: dict[str, Any] = strip_empty(raw) or {}
+    cleaned: dict[str, Any] = strip_keys(raw, _MAPPED_KEYS)
+    needs = options.needs
     if "eventSource" not in cleaned and "eventName" not in cleaned:
         raise RecordRejected("not CloudTrail: the record has neither eventSource nor eventName")
     warnings: list[str] = []
@@ -160,13 +167,18 @@ def normalize_record(record: Any, options: NormalizeOptions = DEFAULT_OPTIONS) -
         value = cleaned.get(key)
         if value is not None:
             _put_keyword(key, value, path, document, warnings)
-    _map_source(document, options)
-    _map_user_agent(cleaned.get("userAgent"), document, warnings)
-    payloads = _map_payloads(raw, cleaned, document, warnings)
+    _map_source(document, options, needs)
+    _map_user_agent(cleaned.get("userAgent"), document, warnings, needs)
+    console = cleaned.get("eventName") == "ConsoleLogin"
+    rendered = needs.console_payloads if console else needs.payloads
+    payloads = _map_payloads(raw, cleaned, document, warnings, rendered)
     _map_read_only(cleaned.get("readOnly"), document, warnings)
-    resources = dedupe_resources(cleaned.get("resources"), warnings)
-    if resources is not None:
-        put(document, (*_CLOUDTRAIL, "resources"), resources)
+    if needs.resources:
+        resources = dedupe_resources(cleaned.get("resources"), warnings)
+        if resources is not None:
+            put(document, (*_CLOUDTRAIL, "resources"), resources)
+    else:
+        resource_objects(cleaned.get("resources"), warnings)
     _map_payload_users(payloads, document)
     _map_console_login(cleaned.get("eventName"), payloads, document)
     _categorize(cleaned, payloads, document)
@@ -181,7 +193,7 @@ def normalize_record(record: Any, options: NormalizeOptions = DEFAULT_OPTIONS) -
     event = document.setdefault("event", {})
     event["dataset"] = DATASET
     event["module"] = "aws"
-    if options.keep_original:
+    if options.keep_original and needs.original:
         event["original"] = orjson.dumps(raw, default=str).decode()
     return NormalizedRecord(document, tuple(warnings))
 
@@ -213,7 +225,7 @@ def _put_keyword(
     put(document, path, text)
 
 
-def _map_source(document: dict[str, Any], options: NormalizeOptions) -> None:
+def _map_source(document: dict[str, Any], options: NormalizeOptions, needs: NormalizeNeeds) -> None:
     address = lookup(document, ("source", "address"))
     ip = canonical_ip(address) if address is not None else None
     if ip is None:
@@ -222,23 +234,28 @@ def _map_source(document: dict[str, Any], options: NormalizeOptions) -> None:
     source["ip"] = ip
     # Current pipelines also list the address in related.ip (older fixtures predate it).
     append_unique(document, ("related", "ip"), ip)
-    if options.city_db is not None:
+    if options.city_db is not None and needs.city:
         city = options.city_db.lookup(ip)
         geo = geo_fields(city) if city is not None else None
         if geo is not None:
             source["geo"] = geo
-    if options.asn_db is not None:
+    if options.asn_db is not None and needs.asn:
         asn = options.asn_db.lookup(ip)
         as_ = as_fields(asn) if asn is not None else None
         if as_ is not None:
             source["as"] = as_
 
 
-def _map_user_agent(value: Any, document: dict[str, Any], warnings: list[str]) -> None:
+def _map_user_agent(
+    value: Any, document: dict[str, Any], warnings: list[str], needs: NormalizeNeeds
+) -> None:
     if value is None:
         return
     if isinstance(value, str):
-        document["user_agent"] = user_agent_document(value)
+        if needs.parsed_user_agent:
+            document["user_agent"] = user_agent_document(value)
+        elif needs.user_agent:
+            document["user_agent"] = {"original": value}
         return
     # The processor fails on a non-string; its on_failure keeps the raw value as the original.
     text = keyword(value)
@@ -248,12 +265,20 @@ def _map_user_agent(value: Any, document: dict[str, Any], warnings: list[str]) -
 
 
 def _map_payloads(
-    raw: dict[str, Any], cleaned: dict[str, Any], document: dict[str, Any], warnings: list[str]
+    raw: dict[str, Any],
+    cleaned: dict[str, Any],
+    document: dict[str, Any],
+    warnings: list[str],
+    rendered: frozenset[str],
 ) -> dict[str, Payload]:
+    """Render the payloads; those not in `rendered` only when they draw a warning."""
     payloads: dict[str, Payload] = {}
     for key, field in PAYLOADS:
         original = raw.get(key)
-        value = cleaned.get(key)
+        if original is None or (field not in rendered and isinstance(original, dict)):
+            # An object (stripped: an object or nothing) draws no warning.
+            continue
+        value = strip_empty(original)
         if key == "additionalEventData" and isinstance(value, dict):
             original, value = _take_sign_in_user(original, value, document, cleaned)
         payload = render_payload(key, original, value, warnings)
@@ -303,11 +328,13 @@ def _flattened_value(payloads: dict[str, Payload], field: str, path: tuple[str, 
 
 
 def _map_payload_users(payloads: dict[str, Payload], document: dict[str, Any]) -> None:
-    for key in ("userName", "newUserName"):
+    if not payloads:
+        return
+    for key in RELATED_USER_KEYS:
         name = keyword(_flattened_value(payloads, "request_parameters", (key,)))
         if name is not None:
             append_unique(document, RELATED_USER, name)
-    for field, path, target in _PAYLOAD_COPIES:
+    for field, path, target in PAYLOAD_COPIES:
         text = keyword(_flattened_value(payloads, field, path))
         if text is not None:
             put(document, target, text)

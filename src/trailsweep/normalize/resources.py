@@ -25,18 +25,11 @@ def dedupe_resources(resources: Any, warnings: list[str]) -> list[dict[str, Any]
     >>> dedupe_resources([{"ARN": "a", "type": "T"}, {"ARN": "a", "type": "T"}, "x"], [])
     [{'type': 'T', 'arn': 'a'}]
     """
-    if resources is None:
-        return None
-    if not isinstance(resources, list):
-        warnings.append(f"resources is {kind_of(resources)}, not a list: ignored as Elastic does")
+    objects = resource_objects(resources, warnings)
+    if not objects:
         return None
     unique: dict[str, dict[str, Any]] = {}
-    for index, original in enumerate(resources):
-        if not isinstance(original, dict):
-            warnings.append(
-                f"resources[{index}] is {kind_of(original)}, not an object: dropped as Elastic does"
-            )
-            continue
+    for original in objects:
         resource = dict(original)
         if "ARN" in resource:
             resource["arn"] = resource.pop("ARN")
@@ -44,6 +37,28 @@ def dedupe_resources(resources: Any, warnings: list[str]) -> list[dict[str, Any]
             resource["account_id"] = resource.pop("accountId")
         key = "_".join(_key_part(resource, name) for name in ("arn", "account_id", "type"))
         unique[key] = resource
-    if not unique:
-        return None
     return [unique[key] for key in hashmap_order(unique)]
+
+
+def resource_objects(resources: Any, warnings: list[str]) -> list[dict[str, Any]]:
+    """The elements of `resources` the dedupe script keeps (the maps), with a warning for
+    whatever it skips: all that a reader who never reads `aws.cloudtrail.resources` needs.
+
+    >>> warnings: list[str] = []
+    >>> resource_objects([{"ARN": "a"}, 7], warnings), warnings
+    ([{'ARN': 'a'}], ['resources[1] is a number, not an object: dropped as Elastic does'])
+    """
+    if resources is None:
+        return []
+    if not isinstance(resources, list):
+        warnings.append(f"resources is {kind_of(resources)}, not a list: ignored as Elastic does")
+        return []
+    objects: list[dict[str, Any]] = []
+    for index, original in enumerate(resources):
+        if isinstance(original, dict):
+            objects.append(original)
+        else:
+            warnings.append(
+                f"resources[{index}] is {kind_of(original)}, not an object: dropped as Elastic does"
+            )
+    return objects
