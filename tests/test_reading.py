@@ -79,7 +79,7 @@ def lazy_decoding_off() -> Iterator[None]:
         lazy.simdjson = saved
 
 
-def _read(path: Path) -> tuple[list[Any], RunSummary, list[tuple[str, str]]]:
+def _read(path: Path) -> tuple[list[Any], RunSummary, list[tuple[str, str]], object]:
     counters = RunCounters()
     messages: list[tuple[str, str]] = []
     found = [
@@ -92,7 +92,28 @@ def _read(path: Path) -> tuple[list[Any], RunSummary, list[tuple[str, str]]]:
             PREFILTER,
         )
     ]
-    return found, counters.frozen(), messages
+    return found, counters.frozen(), messages, counters.latest_event
+
+
+def test_the_latest_event_time_covers_records_passed_over(tmp_path: Path) -> None:
+    times = ["2026-03-14T10:00:01Z", "2026-03-14T12:30:00+02:00", "2026-03-14T10:20:00Z"]
+    batch = [
+        {"eventName": "ListBuckets", "eventSource": "s3.amazonaws.com", "eventTime": t}
+        for t in times
+    ]
+    batch.append(
+        {"eventName": "GetBucketAcl", "eventSource": "s3.amazonaws.com",
+         "eventTime": "2026-03-14T10:15:00Z"}
+    )  # fmt: skip
+    path = tmp_path / "x_CloudTrail_us-east-1_x.json.gz"
+    path.write_bytes(gzip.compress(json.dumps({"Records": batch}).encode()))
+    for reading in (_read(path), _read_fully(path)):
+        assert str(reading[3]) == "2026-03-14 10:30:00+00:00"
+
+
+def _read_fully(path: Path) -> tuple[list[Any], RunSummary, list[tuple[str, str]], object]:
+    with lazy_decoding_off():
+        return _read(path)
 
 
 def test_the_seed_rule_gates_on_its_five_names() -> None:

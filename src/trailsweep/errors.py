@@ -8,7 +8,14 @@ TrailsweepError                 base of everything the library raises on purpose
 │   └── EsqlError               an ES|QL query problem
 │       ├── EsqlSyntaxError     the text does not parse
 │       └── EsqlUnsupportedError  it parses, but uses a construct trailsweep does not run
-└── EngineError                 the engine failed to evaluate a compiled query
+├── EngineError                 the engine failed to evaluate a compiled query
+├── SourceError                 a watched source (folder, S3, SQS) that cannot be used
+│   │                           (defined in trailsweep.sources.watch)
+│   └── MissingObjectError      an object gone between a poll and its fetch
+├── StateError                  a watcher's state folder that cannot be used (locked, too new;
+│                               defined in trailsweep.watch.state)
+└── WindowError                 a rule whose windows the watcher cannot place in event time
+                                (defined in trailsweep.watch.windows)
 """
 
 from __future__ import annotations

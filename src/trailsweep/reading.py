@@ -95,9 +95,14 @@ def file_candidates(
             if not passing:
                 counters.records_evaluated += 1
                 counters.records_prefiltered += 1
+                when = record.data.get("eventTime")
+                counters.saw_event_time(
+                    when if isinstance(when, str) else record.data.get("@timestamp")
+                )
                 continue
         document = _normalized(record, options, counters, report)
         if document is not None:
+            counters.saw_event_time(document.get("@timestamp"))
             yield record, document, passing
 
 
@@ -132,6 +137,9 @@ def _file_records(
             counters.records_read += item.count
             counters.records_evaluated += item.count
             counters.records_prefiltered += item.count
+            counters.saw_event_time(item.latest_time)
+            for other in item.other_times:
+                counters.saw_event_time(other)
         elif isinstance(item, SkippedFile):
             counters.files_read -= 1
             counters.files_skipped[item.reason] += 1

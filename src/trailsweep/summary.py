@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -32,6 +33,20 @@ class RunCounters:
     """Per rule id, alerts a suppress-mode allowlist entry moved to the ledger."""
     allowlist_hits: Counter[str] = field(default_factory=Counter)
     """Per allowlist entry id, the events it dropped or the alerts it suppressed."""
+    latest_event: datetime | None = None
+    """The latest event time among the records evaluated (UTC): what a watermark follows."""
+
+    def saw_event_time(self, text: object) -> None:
+        """Note an evaluated record's time (ISO-8601 text; anything else is ignored)."""
+        if not isinstance(text, str):
+            return
+        try:
+            seen = datetime.fromisoformat(text)
+        except ValueError:
+            return
+        seen = seen.replace(tzinfo=UTC) if seen.tzinfo is None else seen.astimezone(UTC)
+        if self.latest_event is None or seen > self.latest_event:
+            self.latest_event = seen
 
     def merge(self, other: RunCounters) -> None:
         """Add another run's counts (a worker's, for one file) to these."""
@@ -48,6 +63,10 @@ class RunCounters:
         self.records_allowlisted += other.records_allowlisted
         self.alerts_suppressed.update(other.alerts_suppressed)
         self.allowlist_hits.update(other.allowlist_hits)
+        if other.latest_event is not None and (
+            self.latest_event is None or other.latest_event > self.latest_event
+        ):
+            self.latest_event = other.latest_event
 
     def frozen(self) -> RunSummary:
         """The counts as an immutable summary."""

@@ -46,7 +46,12 @@ def _items(records: list[object]) -> list[object] | None:
 
 
 def test_unwanted_records_are_counted_not_built() -> None:
-    records = [_record("ListBuckets"), _record(WANTED), _record("PutObject"), _record(WANTED)]
+    records = [
+        _record("ListBuckets", eventTime="2026-03-14T10:04:00Z"),
+        _record(WANTED),
+        _record("PutObject", eventTime="2026-03-14T10:02:00Z"),
+        _record(WANTED, eventTime="2026-03-14T11:00:00Z"),
+    ]
     items = _items(list(records))
     assert items is not None
     built = [item for item in items if isinstance(item, SourceRecord)]
@@ -55,7 +60,8 @@ def test_unwanted_records_are_counted_not_built() -> None:
         Location("f.json", record=1),
         Location("f.json", record=3),
     ]
-    assert items[-1] == PassedOver(2)
+    # The latest time among the records passed over (what a watermark follows).
+    assert items[-1] == PassedOver(2, "2026-03-14T10:04:00Z")
 
 
 def test_an_unwanted_record_without_usable_time_is_still_rejected_with_its_place() -> None:
@@ -65,13 +71,13 @@ def test_an_unwanted_record_without_usable_time_is_still_rejected_with_its_place
     assert isinstance(rejection, Rejection)
     assert rejection.location == Location("f.json", record=0)
     assert "redacted" in rejection.reason
-    assert passed == PassedOver(1)
+    assert passed == PassedOver(1, "2026-03-14T10:00:01Z")
 
 
 def test_shipper_timestamp_keeps_an_unwanted_record_valid() -> None:
     record = _record("ListBuckets", **{"@timestamp": "2026-03-14T10:00:01.000Z"})
     del record["eventTime"]
-    assert _items([record]) == [PassedOver(1)]
+    assert _items([record]) == [PassedOver(1, None, ("2026-03-14T10:00:01.000Z",))]
 
 
 @pytest.mark.parametrize(

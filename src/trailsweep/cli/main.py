@@ -63,6 +63,7 @@ from trailsweep.cli.schedule_options import (
 from trailsweep.cli.store_commands import register as register_store_commands
 from trailsweep.cli.triage_options import ContextMinutesOpt, FileContextOpt, files_with_context
 from trailsweep.cli.tune_command import register as register_tune_command
+from trailsweep.cli.watch_command import register as register_watch_command
 from trailsweep.engine.validate import check_rule_files
 from trailsweep.errors import TrailsweepError
 from trailsweep.normalize import GeoIpDatabase, NormalizeOptions, open_geoip
@@ -275,6 +276,7 @@ register_store_commands(app)
 register_tune_command(app)
 register_report_command(app)
 register_compare_command(app)
+register_watch_command(app)
 
 
 @rules_app.command("validate")

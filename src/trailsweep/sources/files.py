@@ -44,7 +44,7 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | Rejection | SkippedFile]:
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
                     yield SkippedFile(str(child), "hidden file")
-                elif _looks_like_documentation(child):
+                elif looks_like_documentation(child):
                     yield SkippedFile(str(child), "not a log file (documentation or config)")
                 else:
                     yield child
@@ -56,7 +56,8 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | Rejection | SkippedFile]:
             yield Rejection(Location(str(path)), "no such file or folder", records=0)
 
 
-def _looks_like_documentation(path: Path) -> bool:
+def looks_like_documentation(path: Path) -> bool:
+    """True for files that sit beside logs in dataset folders (README, LICENSE, .md, .toml ...)."""
     name = path.name.lower()
     return path.suffix.lower() in NOT_LOG_SUFFIXES or name.startswith(NOT_LOG_STEMS)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from trailsweep.errors import Location
 from trailsweep.sources.classify import MANIFEST_GENERATOR, classify_record
@@ -77,6 +77,8 @@ def _items(document: Any, path: str, gate: RecordGate) -> list[SourceItem] | Non
         return None
     items: list[SourceItem] = []
     passed_over = 0
+    latest: str | None = None
+    other_times: list[Any] = []
     passes_over, plainly_valid = gate.passes_over, gate.plainly_valid
     for index, record in enumerate(records):
         # (Only keys a CloudTrail record always has are asked for: simdjson is slow to say a
@@ -84,18 +86,27 @@ def _items(document: Any, path: str, gate: RecordGate) -> list[SourceItem] | Non
         if isinstance(record, simdjson.Object):
             name = record.get("eventName")
             if passes_over(name):  # so a CloudTrail record (see classify_record)
-                if plainly_valid(record.get("eventTime"), record.get("eventSource"), name):
+                event_time = record.get("eventTime")
+                if plainly_valid(event_time, record.get("eventSource"), name):
                     passed_over += 1
+                    # (plainly valid: text in CloudTrail's fixed form, so text order is time order)
+                    if latest is None or cast(str, event_time) > latest:
+                        latest = cast(str, event_time)
                     continue
-                reason = gate.screen(_screened(record, gate.screened_keys))
+                screened = _screened(record, gate.screened_keys)
+                reason = gate.screen(screened)
                 if reason is None:
                     passed_over += 1
+                    when = screened.get("eventTime")
+                    when = when if isinstance(when, str) else screened.get("@timestamp")
+                    if when is not None:
+                        other_times.append(when)
                 else:
                     items.append(Rejection(Location(path, record=index), reason))
                 continue
         items.append(classify_record(_python(record), Location(path, record=index)))
     if passed_over:
-        items.append(PassedOver(passed_over))
+        items.append(PassedOver(passed_over, latest, tuple(other_times)))
     return items
 
 

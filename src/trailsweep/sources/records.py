@@ -47,6 +47,11 @@ class PassedOver:
     (only a reader given a record gate yields these)."""
 
     count: int
+    latest_time: str | None = None
+    """The latest eventTime among them, in CloudTrail's own `YYYY-MM-DDTHH:MM:SSZ` form (so
+    text order is time order); None when none had that form."""
+    other_times: tuple[Any, ...] = ()
+    """The raw eventTime of each of them that has another form (rare: screened one by one)."""
 
 
 SourceItem = SourceRecord | Rejection | SkippedFile | PassedOver
