@@ -215,3 +215,33 @@ def test_a_file_that_vanishes_before_it_is_read_is_reported(harness: Harness) ->
         watcher.close()
         watcher.state.close()
     assert any("vanished" in message for _, message in harness.messages)
+
+
+def test_a_batch_that_fails_midway_leaves_the_state_as_it_was(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash inside the batch's transaction (here: evaluation fails after the files and
+    events were written) commits nothing: the restart reads the same files and emits once."""
+    deliver(harness.inbox, sweep(harness.ids, 16), "1005", "a")
+    deliver(harness.inbox, [_later_event(harness.ids, 20)], "1025", "b")
+    import trailsweep.watch.watcher as watcher_module
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(watcher_module, "evaluate_periods", failing)
+    watcher = harness.watcher()
+    try:
+        with pytest.raises(RuntimeError, match="disk full"):
+            watcher.step()
+        assert watcher.state.known_files == set()
+        assert watcher.state.event_count() == 0
+        assert watcher.state.latest_event() is None
+    finally:
+        watcher.close()
+        watcher.state.close()
+    monkeypatch.undo()
+    harness.run()
+    (line,) = harness.lines()
+    assert line["trailsweep.watch"]["sequence"] == 1
+    assert harness.final() == harness.batch()

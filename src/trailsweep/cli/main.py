@@ -43,6 +43,7 @@ from trailsweep.cli.arguments import (
     parameter_overrides,
 )
 from trailsweep.cli.compare_command import register as register_compare_command
+from trailsweep.cli.memory import keep_pandas_unloaded
 from trailsweep.cli.options import (
     EXIT_ALERTS,
     EXIT_OK,
@@ -131,6 +132,8 @@ def scan_command(
         scan_on_schedule(
             paths, rules, options, schedule, schedule_args, fmt, output, stats, quiet, fail_on_alert
         )
+    if options.engine.name == "duckdb":
+        keep_pandas_unloaded()
     try:
         with scan_progress(stderr, quiet) as on_progress:
             report = scan(paths, rules, options, _print_diagnostic, on_progress)

@@ -132,6 +132,10 @@ def store_scan_command(
         engine_choice = engine_options(engine, master)
     except ValueError as exc:
         cli._usage(str(exc))
+    if engine_choice.name == "duckdb":
+        from trailsweep.cli.memory import keep_pandas_unloaded
+
+        keep_pandas_unloaded()
     scan_store_command(
         store,
         since=parse_store_time(since, "--since"),

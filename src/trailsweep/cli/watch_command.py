@@ -14,6 +14,9 @@ from typing import Annotated
 
 import typer
 
+from trailsweep.alerts.allowlist import Allowlist
+from trailsweep.alerts.allowlist_loader import load_allowlists
+from trailsweep.cli.allowlist_options import AllowlistOpt
 from trailsweep.cli.arguments import (
     AsnOpt,
     CityOpt,
@@ -24,6 +27,7 @@ from trailsweep.cli.arguments import (
     WindowOpt,
     parameter_overrides,
 )
+from trailsweep.cli.memory import keep_pandas_unloaded
 from trailsweep.cli.options import EXIT_OK
 from trailsweep.errors import TrailsweepError
 from trailsweep.normalize import NormalizeOptions
@@ -110,6 +114,7 @@ def watch_command(
     jobs: JobsOpt = None,
     asn_db: AsnOpt = None,
     city_db: CityOpt = None,
+    allowlist_paths: AllowlistOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Run the rules continuously over new CloudTrail files: windows in event time under a
@@ -137,11 +142,13 @@ def watch_command(
             poll_seconds=_span(poll, "--poll", allow_zero=True).total_seconds(),
             flush=flush,
             episodes=episodes,
+            allowlist=_allowlist(allowlist_paths),
         )
     except ValueError as exc:
         cli._usage(str(exc))
     rules = cli._rules(rule_paths)
     report = cli._print_diagnostic
+    keep_pandas_unloaded()
     sinks: list[AlertSink] = []
     try:
         if output is not None:
@@ -180,6 +187,16 @@ def watch_command(
         store.close()
         watched.close()
     raise typer.Exit(EXIT_OK)
+
+
+def _allowlist(paths: list[Path] | None) -> Allowlist:
+    """Every entry of the files (the watcher applies those in force day by day)."""
+    if not paths:
+        return Allowlist()
+    try:
+        return load_allowlists(paths)
+    except TrailsweepError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def _span(text: str, option: str, allow_zero: bool = False) -> timedelta:

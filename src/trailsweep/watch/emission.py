@@ -48,12 +48,7 @@ def decide(
     due: list[Emission] = []
     waiting = 0
     for item in found:
-        closed = (
-            flushing
-            or item.window_end == EPOCH
-            or (watermark is not None and item.window_end <= watermark)
-        )
-        if not closed:
+        if not is_closed(item, watermark, flushing):
             waiting += 1
             continue
         document = alert_document(item.alert)
@@ -75,6 +70,15 @@ def decide(
         }
         due.append(Emission(item, action, revision, digest, document))
     return due, waiting
+
+
+def is_closed(item: WindowAlert, watermark: datetime | None, flushing: bool) -> bool:
+    """Whether an alert's window is closed: the watermark passed its end (or a flush)."""
+    return (
+        flushing
+        or item.window_end == EPOCH
+        or (watermark is not None and item.window_end <= watermark)
+    )
 
 
 def _iso(moment: datetime) -> str | None:

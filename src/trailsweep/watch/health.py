@@ -34,6 +34,8 @@ class WatchHealth:
     """Events older than the retention horizon: counted and reported, not evaluated."""
     alerts_created: int
     alerts_updated: int
+    alerts_suppressed: int
+    """Closed alerts a suppress-mode allowlist entry kept back."""
     open_windows: int
     """Alerts over the threshold whose window has not closed yet."""
     outbox_pending: int
@@ -57,7 +59,9 @@ class WatchHealth:
             f"{pending} files pending, {self.files_processed} files / "
             f"{self.records_read:,} records done, {self.late_events} late, "
             f"{self.expired_events} expired, alerts {self.alerts_created} created / "
-            f"{self.alerts_updated} updated, {self.open_windows} windows open"
+            f"{self.alerts_updated} updated"
+            + (f" / {self.alerts_suppressed} suppressed" if self.alerts_suppressed else "")
+            + f", {self.open_windows} windows open"
         )
 
 

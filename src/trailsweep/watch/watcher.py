@@ -16,12 +16,14 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from trailsweep.alerts.allowlist import Allowlist, AllowlistEntry
+from trailsweep.alerts.document import alert_document
 from trailsweep.engine.engines import open_engine, require_engine
 from trailsweep.errors import Location
 from trailsweep.parallel import FileOutcome, read_files
@@ -36,11 +38,12 @@ from trailsweep.sources.watch import (
     WatchSource,
 )
 from trailsweep.summary import RunCounters
-from trailsweep.watch.emission import decide
+from trailsweep.watch.emission import decide, is_closed
 from trailsweep.watch.episodes import EpisodeTracker
-from trailsweep.watch.evaluation import RuleWindows, evaluate_periods
+from trailsweep.watch.evaluation import RuleWindows, WindowAlert, evaluate_periods
 from trailsweep.watch.health import WatchHealth
 from trailsweep.watch.state import EmittedAlert, StoredEvent, WatchState
+from trailsweep.watch.suppression import AllowlistInForce
 from trailsweep.watch.windows import EPOCH, floor_time, parse_utc, window_shape
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
@@ -62,6 +65,9 @@ class WatchOptions:
     nothing new."""
     episodes: bool = False
     """Merge consecutive windows of one group into one episode alert."""
+    allowlist: Allowlist = field(default_factory=Allowlist)
+    """Every allowlist entry loaded; those in force on the current day apply (drop-mode ones
+    in the reading, suppress-mode ones before emission)."""
 
 
 @dataclass
@@ -94,13 +100,10 @@ class Watcher:
         self.sinks = tuple(sinks)
         self._report: Diagnostic = on_diagnostic or (lambda level, message: None)
         self._clock = clock
-        plans, _, spec = plan_read([], rules, self.options.scan, RunCounters(), self._report)
-        self._plans = plans
-        self._spec = spec
-        self._rules = [
-            RuleWindows(plan, window_shape(plan), spec.fields[i], spec.patterns[i])
-            for i, plan in enumerate(plans)
-        ]
+        self._rule_list = tuple(rules)
+        self._allowlist = AllowlistInForce(self.options.allowlist, self._report)
+        self._allowlist.turn_to(clock().date())
+        self._plan()
         self._episodes = EpisodeTracker(state) if self.options.episodes else None
         self._engine = open_engine(self.options.scan.engine)
         self._scratch = state.folder / "fetched"
@@ -110,6 +113,17 @@ class Watcher:
         self._rate = 0.0
         self._open_windows = 0
         self._recover_sinks()
+
+    def _plan(self) -> None:
+        """Plan the rules and the reading under the allowlist entries in force."""
+        scan = replace(self.options.scan, allowlist=self._allowlist.live)
+        plans, _, spec = plan_read([], self._rule_list, scan, RunCounters(), self._report)
+        self._plans = plans
+        self._spec = spec
+        self._rules = [
+            RuleWindows(plan, window_shape(plan), spec.fields[i], spec.patterns[i])
+            for i, plan in enumerate(plans)
+        ]
 
     def close(self) -> None:
         """Close the engine and every sink (the state and source are the caller's)."""
@@ -147,6 +161,8 @@ class Watcher:
 
     def step(self) -> int:
         """One poll and the batch it found; returns how many files were processed."""
+        if self._allowlist.turn_to(self._clock().date()):
+            self._plan()
         cursor = self.state.meta("cursor")
         poll = self.source.poll(cursor, self._is_known, self.options.batch_files)
         self._backlog = poll.backlog
@@ -302,6 +318,10 @@ class Watcher:
             found = evaluate_periods(rule, state, sorted(touched), self._engine, self._report,
                                      scratch)  # fmt: skip
             emitted = state.emitted([item.alert.uuid for item in found])
+            found, suppressed = self._allowlist.split(found)
+            counts["alerts_suppressed"] += self._suppress(
+                rule, suppressed, emitted, new_mark, flushing
+            )
             due, open_now = decide(found, emitted, new_mark, flushing)
             waiting += open_now
             if self._episodes is not None and rule.shape.span is not None:
@@ -318,6 +338,34 @@ class Watcher:
                 counts[f"alerts_{emission.action}"] += 1
         self._open_windows = waiting
         return counts
+
+    def _suppress(
+        self,
+        rule: RuleWindows,
+        suppressed: Sequence[tuple[WindowAlert, AllowlistEntry]],
+        emitted: Mapping[str, EmittedAlert],
+        mark: datetime | None,
+        flushing: bool,
+    ) -> int:
+        """Remember (once) the closed alerts an allowlist entry suppressed, and say so."""
+        count = 0
+        for item, entry in suppressed:
+            uuid = item.alert.uuid
+            if not is_closed(item, mark, flushing) or uuid in emitted:
+                continue
+            document = alert_document(item.alert)
+            document["trailsweep.suppressed_by"] = {"id": entry.id, "owner": entry.owner}
+            self.state.remember_alert(
+                EmittedAlert(uuid, rule.plan.rule.rule_id, 0, "suppressed", item.window_end),
+                document,
+            )
+            self._report(
+                "info",
+                f"alert {uuid} of rule {rule.plan.rule.name!r} suppressed by allowlist entry "
+                f"{entry.id!r} (owner {entry.owner})",
+            )
+            count += 1
+        return count
 
     # -- delivery --------------------------------------------------------------------------
 
@@ -372,6 +420,7 @@ class Watcher:
             expired_events=totals.get("expired_events", 0),
             alerts_created=totals.get("alerts_created", 0),
             alerts_updated=totals.get("alerts_updated", 0),
+            alerts_suppressed=totals.get("alerts_suppressed", 0),
             open_windows=self._open_windows,
             outbox_pending=self.state.pending_outbox(),
             kept_events=self.state.event_count(),
