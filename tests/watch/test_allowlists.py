@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.scenarios.builders import posture_record, sweep
 from tests.schedule.deliveries import deliver
-from tests.watch.test_watcher import Harness
+from tests.watch.test_watcher import Harness, drain
 from trailsweep.alerts.allowlist_loader import load_allowlist_text
 from trailsweep.rules import bundled_rules
 from trailsweep.sinks.alert_file import AlertFileSink
@@ -41,15 +41,6 @@ def _watch(harness: Harness, text: str, today: date) -> Watcher:
     )
 
 
-def _drain(watcher: Watcher) -> None:
-    try:
-        while watcher.step():
-            pass
-    finally:
-        watcher.close()
-        watcher.state.close()
-
-
 def _day(harness: Harness) -> None:
     burst = sweep(harness.ids, 17)
     for record in burst[:2]:
@@ -65,7 +56,7 @@ def test_a_drop_entry_takes_events_out_before_counting(tmp_path: Path) -> None:
     _day(harness)
     text = ENTRY.format(id="prowler", expires="2026-12-31", mode="drop",
                         matcher='user_agent = "prowler/*"')  # fmt: skip
-    _drain(_watch(harness, text, date(2026, 3, 14)))
+    drain(_watch(harness, text, date(2026, 3, 14)))
     assert harness.lines() == []
 
 
@@ -74,7 +65,7 @@ def test_a_drop_entry_for_another_rule_changes_nothing(tmp_path: Path) -> None:
     _day(harness)
     matcher = 'user_agent = "prowler/*"\nrules = ["some-other-rule"]'
     text = ENTRY.format(id="prowler", expires="2026-12-31", mode="drop", matcher=matcher)
-    _drain(_watch(harness, text, date(2026, 3, 14)))
+    drain(_watch(harness, text, date(2026, 3, 14)))
     (line,) = harness.lines()
     assert line["Esql.bucket_arn_count_distinct"] == 17
 
@@ -108,7 +99,7 @@ def test_an_entry_stops_applying_on_the_day_it_expires(tmp_path: Path) -> None:
         id="temporary", expires="2026-03-13", mode="drop",
         matcher='principal_arn = "arn:aws:iam::111122223333:user/mallory"',
     )  # fmt: skip
-    _drain(_watch(harness, text, date(2026, 3, 14)))
+    drain(_watch(harness, text, date(2026, 3, 14)))
     (line,) = harness.lines()
     assert line["Esql.bucket_arn_count_distinct"] == 17
     warnings = [m for level, m in harness.messages if level == "warning"]

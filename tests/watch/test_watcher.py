@@ -45,13 +45,7 @@ class Harness:
 
     def run(self) -> None:
         """Process everything new, as `watch --once` does, then let go of the state."""
-        watcher = self.watcher()
-        try:
-            while watcher.step():
-                pass
-        finally:
-            watcher.close()
-            watcher.state.close()
+        drain(self.watcher())
 
     def lines(self) -> list[dict[str, Any]]:
         if not self.alerts_path.exists():
@@ -71,6 +65,16 @@ class Harness:
         """What one batch scan of everything delivered gives."""
         report = scan([self.inbox], bundled_rules())
         return {alert.uuid: alert_document(alert) for alert in report.alerts}
+
+
+def drain(watcher: Watcher) -> None:
+    """Step until nothing is new, then close the watcher and its state."""
+    try:
+        while watcher.step():
+            pass
+    finally:
+        watcher.close()
+        watcher.state.close()
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ from trailsweep.cli.arguments import (
     parameter_overrides,
 )
 from trailsweep.cli.compare_command import register as register_compare_command
-from trailsweep.cli.memory import keep_pandas_unloaded
+from trailsweep.cli.memory import keep_pandas_unloaded, run_standalone
 from trailsweep.cli.options import (
     EXIT_ALERTS,
     EXIT_OK,
@@ -403,4 +403,5 @@ def _usage(message: str) -> NoReturn:
 
 def main() -> None:
     """Console-script entry point."""
+    run_standalone()
     app()

@@ -81,6 +81,23 @@ def alert_line(event: AlertEvent) -> bytes:
     return orjson.dumps(event_document(event), option=orjson.OPT_APPEND_NEWLINE)
 
 
+def encodable_lines(events: Sequence[AlertEvent], sink: str, report: Report) -> list[bytes]:
+    """The NDJSON lines of the events up to the first whose document cannot be JSON (which is
+    reported: it and the events after it wait for the next delivery)."""
+    lines: list[bytes] = []
+    for event in events:
+        try:
+            lines.append(alert_line(event))
+        except TypeError as error:
+            report(
+                "error",
+                f"{sink}: alert of sequence {event.sequence} is not JSON ({error}); "
+                "it and the alerts after it wait for the next delivery",
+            )
+            break
+    return lines
+
+
 def watch_metadata(document: Mapping[str, Any]) -> Mapping[str, Any]:
     """The document's `trailsweep.watch` object (action, revision, sequence); empty when absent."""
     watch = document.get(WATCH_FIELD)

@@ -19,7 +19,7 @@ from typing import IO
 
 import orjson
 
-from trailsweep.sinks.alert_events import AlertEvent, Report, alert_line, watch_integer
+from trailsweep.sinks.alert_events import AlertEvent, Report, encodable_lines, watch_integer
 
 BLOCK = 1 << 16
 """Bytes read per step when scanning the file's tail backwards."""
@@ -49,17 +49,7 @@ class AlertFileSink:
         """Appends the events' lines, then flushes and fsyncs; returns how many are on disk."""
         if not events:
             return 0
-        lines: list[bytes] = []
-        for event in events:
-            try:
-                lines.append(alert_line(event))
-            except TypeError as error:
-                self._report(
-                    "error",
-                    f"{self.name}: alert of sequence {event.sequence} is not JSON ({error}); "
-                    "it and the alerts after it wait for the next delivery",
-                )
-                break
+        lines = encodable_lines(events, self.name, self._report)
         if not lines:
             return 0
         try:

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from trailsweep.sinks.alert_events import AlertEvent, Report, alert_line
+from trailsweep.sinks.alert_events import AlertEvent, Report, encodable_lines
 
 
 def _to_stderr(level: str, message: str) -> None:
@@ -33,16 +33,7 @@ class AlertStdoutSink:
         batch may have gone out, and it is written again (at-least-once)."""
         written = 0
         try:
-            for event in events:
-                try:
-                    line = alert_line(event)
-                except TypeError as error:
-                    self._report(
-                        "error",
-                        f"{self.name}: alert of sequence {event.sequence} is not JSON ({error}); "
-                        "it and the alerts after it wait for the next delivery",
-                    )
-                    break
+            for line in encodable_lines(events, self.name, self._report):
                 self._stream.write(line)
                 written += 1
             self._stream.flush()
