@@ -19,6 +19,7 @@ from contenders.rule import ContenderResult
 CONTENDERS = {
     "floor": "contenders.floor",
     "plain": "contenders.plain",
+    "minimal": "contenders.simdjson_minimal",
     "duckdb": "contenders.duckdb_json",
     "polars": "contenders.polars_json",
     "pandas": "contenders.pandas_json",

@@ -149,7 +149,8 @@ def main() -> None:
     started = environment.snapshot()
     main_day = datasets.simulated(args.workdir, args.events, args.seed)
     contenders = []
-    if any(g in wanted for g in ("floor", "scan", "duckdb", "polars", "pandas", "plain")):
+    file_groups = ("floor", "scan", "minimal", "duckdb", "polars", "pandas", "plain")
+    if any(g in wanted for g in file_groups):
         pandas_day = (
             datasets.simulated(args.workdir, args.pandas_events, args.seed)
             if args.pandas_events and "pandas" in wanted

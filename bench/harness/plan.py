@@ -3,7 +3,7 @@
 Contender keys, as `--skip`/`--only` take them (`store` covers ingest and the three store
 re-scans; `rss` the scans at the `--rss-sizes`):
 
-    floor, scan, duckdb, polars, pandas, plain, store, spark, rss
+    floor, scan, minimal, duckdb, polars, pandas, plain, store, spark, rss
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from harness.results import Contender
 
 HERE = Path(__file__).resolve().parents[1]
 BASELINES = str(HERE / "baselines.py")
-GROUPS = ("floor", "scan", "duckdb", "polars", "pandas", "plain", "store", "spark", "rss")
+GROUPS = (
+    "floor", "scan", "minimal", "duckdb", "polars", "pandas", "plain", "store", "spark", "rss"
+)  # fmt: skip
 DUCKDB_MODES = ("auto", "auto-ndjson", "columns", "columns-ndjson")
 STORE_KEYS = ("ingest", "store-scan", "store-inprocess", "store-duckdb")
 
@@ -64,6 +66,7 @@ def file_contenders(
     found = [
         child("floor", f"isal floor, decompress only ({os.cpu_count()} cores)"),
         scan(main, stats_dir, "scan", "trailsweep scan (CLI, default jobs)", "files"),
+        child("minimal", f"minimal lazy simdjson detector ({os.cpu_count()} cores)"),
     ]
     for mode in duckdb_modes:
         found.append(child("duckdb", f"DuckDB read_json ({mode})", mode))

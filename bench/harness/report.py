@@ -125,6 +125,14 @@ def targets(rows: Sequence[Measurement], rss_rows: Sequence[Measurement]) -> lis
         versus("raw scan vs Polars", "polars", 2.5),
         versus("raw scan vs plain Python", "plain", 10.0),
     ]
+    floor, minimal = find(rows, "floor"), find(rows, "minimal")
+    if floor is not None and minimal is not None:
+        # Not trailsweep: how close the least a Python detector can do comes to the floor.
+        name = "minimal simdjson detector vs isal floor (reference)"
+        found.append(
+            Target(name, ratio(floor, minimal), 0.6, "x", by_cpu=ratio(floor, minimal, cpu=True))
+        )
+        found.append(versus("raw scan vs minimal simdjson detector", "minimal", 1.0))
     for row in rss_rows:
         for label, value in (
             ("largest process", row.peak_rss_mb),

@@ -13,6 +13,7 @@ from trailsweep.normalize import (
     NormalizeOptions,
     RecordRejected,
     ecs_document_from,
+    is_text,
     normalize_record,
     plainly_valid,
     screen_record,
@@ -114,7 +115,7 @@ def record_gate(prefilter: Prefilter | None) -> RecordGate | None:
     names = prefilter.wanted_names
     if names is None:
         return None
-    return RecordGate(names, plainly_valid, _screen_reason, SCREENED_KEYS)
+    return RecordGate(names, plainly_valid, _screen_reason, SCREENED_KEYS, is_text)
 
 
 def _screen_reason(fields: dict[str, Any]) -> str | None:

@@ -24,6 +24,7 @@ def test_public_api_is_pinned() -> None:
         "ecs_document_from",
         "flatten_document",
         "is_ecs_document",
+        "is_text",
         "normalize_record",
         "open_geoip",
         "plainly_valid",

@@ -109,6 +109,7 @@ def test_killed_at_random_the_watcher_still_matches_one_batch_scan(tmp_path: Pat
             watcher.kill()
             watcher.wait()
     assert kills >= 5
+    print(f"\n{kills} SIGKILLs over {len(order)} files delivered")
 
     stats = tmp_path / "stats.json"
     finish = subprocess.run(
@@ -144,3 +145,7 @@ def test_killed_at_random_the_watcher_still_matches_one_batch_scan(tmp_path: Pat
     assert health["records_read"] == batch.summary.records_read
     assert health["late_events"] > 0
     assert health["expired_events"] == 0
+    print(
+        f"{len(lines)} emissions for {len(final)} alerts; {health['late_events']} late events, "
+        f"{health['alerts_updated']} updates"
+    )

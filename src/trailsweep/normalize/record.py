@@ -92,7 +92,8 @@ CONSTANT_FIELDS: dict[str, str] = {
 """ECS fields with the same value on every normalized record."""
 
 
-def _is_text(value: Any) -> bool:
+def is_text(value: Any) -> bool:
+    """True for text that is not one of CloudTrail's placeholders (empty, `-` ...)."""
     return type(value) is str and value not in PLACEHOLDER_STRINGS
 
 
@@ -110,7 +111,7 @@ def plainly_valid(event_time: Any, event_source: Any, event_name: Any) -> bool:
     return (
         type(event_time) is str
         and _is_cloudtrail_time(event_time)
-        and (_is_text(event_source) or _is_text(event_name))
+        and (is_text(event_source) or is_text(event_name))
     )
 
 

@@ -44,6 +44,9 @@ class RecordGate:
     plainly_valid: Callable[[Any, Any, Any], bool]
     screen: Callable[[dict[str, Any]], str | None]
     screened_keys: tuple[str, ...]
+    name_suffices: Callable[[str], bool] = lambda name: False
+    """True for an eventName with which `plainly_valid` does not depend on eventSource (so the
+    reader need not look it up)."""
 
     def passes_over(self, name: object) -> bool:
         """True when no rule can want a record with this eventName (text)."""
@@ -79,15 +82,23 @@ def _items(document: Any, path: str, gate: RecordGate) -> list[SourceItem] | Non
     passed_over = 0
     latest: str | None = None
     other_times: list[Any] = []
-    passes_over, plainly_valid = gate.passes_over, gate.plainly_valid
+    plainly_valid = gate.plainly_valid
+    # Per eventName: 0 = a rule wants it (built in full), 1 = passed over and the name alone
+    # satisfies the text check, 2 = passed over, eventSource must be looked at too.
+    kinds: dict[str, int] = {}
     for index, record in enumerate(records):
         # (Only keys a CloudTrail record always has are asked for: simdjson is slow to say a
         # key is missing.)
         if isinstance(record, simdjson.Object):
             name = record.get("eventName")
-            if passes_over(name):  # so a CloudTrail record (see classify_record)
+            kind = kinds.get(name) if type(name) is str else 0
+            if kind is None:
+                kind = _name_kind(gate, cast(str, name))
+                kinds[cast(str, name)] = kind
+            if kind:  # passed over, so a CloudTrail record (see classify_record)
                 event_time = record.get("eventTime")
-                if plainly_valid(event_time, record.get("eventSource"), name):
+                source = None if kind == 1 else record.get("eventSource")
+                if plainly_valid(event_time, source, name):
                     passed_over += 1
                     # (plainly valid: text in CloudTrail's fixed form, so text order is time order)
                     if latest is None or cast(str, event_time) > latest:
@@ -108,6 +119,12 @@ def _items(document: Any, path: str, gate: RecordGate) -> list[SourceItem] | Non
     if passed_over:
         items.append(PassedOver(passed_over, latest, tuple(other_times)))
     return items
+
+
+def _name_kind(gate: RecordGate, name: str) -> int:
+    if not gate.passes_over(name):
+        return 0
+    return 1 if gate.name_suffices(name) else 2
 
 
 def _screened(record: Any, keys: tuple[str, ...]) -> dict[str, Any]:
