@@ -83,3 +83,22 @@ def test_values_types_and_origins_survive_chunking() -> None:
     assert table.locations[2] == Location("file-2.json", line=2, record=2)
     assert table.locations[0] == Location("file-0.json", record=0)
     assert table.rows == 3
+
+
+TEXTISH = st.one_of(st.none(), st.text(max_size=3), st.lists(st.text(max_size=2), max_size=2))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TEXTISH, max_size=20), st.sampled_from(["keyword", "ip"]))
+def test_text_columns_convert_as_the_row_by_row_path_does(values: list[Any], kind: Any) -> None:
+    """The shortcut for columns of text and nulls gives exactly the lists _as_list makes."""
+    import pyarrow as pa
+
+    from trailsweep.engine.table import _arrow_array, _as_list, _to_keyword
+    from trailsweep.esql.types import FieldSpec
+
+    fast = _arrow_array(FieldSpec("f", kind, True), values)
+    slow = pa.array([_as_list(v, _to_keyword) for v in values], type=pa.list_(pa.string()))
+    assert fast.type == slow.type
+    assert fast.to_pylist() == slow.to_pylist()
+    assert fast.null_count == slow.null_count

@@ -104,13 +104,18 @@ class EventTableBuilder:
 
     def _flush(self) -> None:
         for name, values in self._columns.items():
-            if not self._multivalued[name]:
+            types = set(map(type, values))  # (at C speed: most columns hold text and None)
+            if not self._multivalued[name] and list in types:
                 self._multivalued[name] = any(
                     isinstance(value, list) and len(value) > 1 for value in values
                 )
             kind = declared_type(name)
             if kind is None:
-                kinds = value_kinds(values)
+                kinds: set[EsqlType]
+                if types <= _TEXT_AND_NONE:
+                    kinds = {"keyword"} if str in types else set()
+                else:
+                    kinds = value_kinds(values)
                 self._kinds[name] |= kinds
                 kind = "keyword" if kinds <= {"keyword"} else None
             chunk = (
@@ -188,11 +193,28 @@ def _field_spec(name: str, values: list[Any]) -> FieldSpec:
 
 def _arrow_array(spec: FieldSpec, values: list[Any]) -> pa.Array:
     convert = _CONVERTERS[spec.type]
+    if spec.multivalued and spec.type in _TEXT_TYPES and _all_text(values):
+        # The usual column: one text value or none per row. Arrow converts the texts at once
+        # and each row becomes a list of its one value (a missing value, a null list), as
+        # _as_list would make it, without a Python list per row.
+        scalars = pa.array(values, type=pa.string())
+        offsets = pa.array(range(len(values) + 1), type=pa.int32())
+        return pa.ListArray.from_arrays(offsets, scalars, mask=scalars.is_null())
     if spec.multivalued:
         lists = [_as_list(value, convert) for value in values]
         return pa.array(lists, type=pa.list_(ARROW_TYPES[spec.type]))
     scalars = [_as_scalar(value, convert) for value in values]
     return pa.array(scalars, type=ARROW_TYPES[spec.type])
+
+
+_TEXT_TYPES = frozenset({"keyword", "ip"})
+
+
+_TEXT_AND_NONE: frozenset[type] = frozenset({str, type(None)})
+
+
+def _all_text(values: list[Any]) -> bool:
+    return set(map(type, values)) <= _TEXT_AND_NONE
 
 
 def _as_list(value: Any, convert: Callable[[Any], Any]) -> list[Any] | None:
