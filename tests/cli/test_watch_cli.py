@@ -81,6 +81,12 @@ def test_watch_defaults_to_stdout(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
+def test_a_state_inside_the_watched_folder_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["watch", str(tmp_path), "--state", str(tmp_path / "state")])
+    assert result.exit_code == 2
+    assert "inside the watched folder" in result.stderr
+
+
 def test_bad_options_are_usage_errors(tmp_path: Path) -> None:
     result = runner.invoke(app, ["watch", str(tmp_path / "missing"), "--state", str(tmp_path)])
     assert result.exit_code == 2

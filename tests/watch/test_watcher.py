@@ -178,6 +178,21 @@ def test_flush_closes_every_open_window(tmp_path: Path) -> None:
     assert harness.final() == harness.batch()
 
 
+def test_a_flush_after_late_input_closes_the_late_windows_too(tmp_path: Path) -> None:
+    """Two `--once --flush` runs: the second brings a late file for a window the first flush
+    closed; it is flushed again, and the alert updated."""
+    harness = Harness(tmp_path, flush=True)
+    deliver(harness.inbox, sweep(harness.ids, 16), "1005", "a")
+    harness.run()
+    late = [posture_record(harness.ids, "late-bucket", second=2.0)]
+    deliver(harness.inbox, late, "1200", "b")
+    harness.run()
+    lines = harness.lines()
+    assert [line["trailsweep.watch"]["action"] for line in lines] == ["created", "updated"]
+    assert lines[1]["Esql.bucket_arn_count_distinct"] == 17
+    assert harness.final() == harness.batch()
+
+
 def test_events_beyond_retention_are_counted_and_reported(tmp_path: Path) -> None:
     harness = Harness(tmp_path, retention=timedelta(hours=1))
     deliver(harness.inbox, [_later_event(harness.ids, 180)], "1305", "a")

@@ -167,6 +167,11 @@ def watch_command(
         if not quiet:
             cli.stderr.print(health.status_line(), markup=False)
 
+    if _inside(state, source):
+        cli._usage(
+            f"--state {state} is inside the watched folder {source}: the watcher would read "
+            "its own state as input (put the state elsewhere)"
+        )
     try:
         watched = open_watch_source(
             source, endpoint_url=endpoint_url, region=region, settle_seconds=settle, report=report
@@ -197,6 +202,14 @@ def _allowlist(paths: list[Path] | None) -> Allowlist:
         return load_allowlists(paths)
     except TrailsweepError as exc:
         raise ValueError(str(exc)) from exc
+
+
+def _inside(state: Path, source: str) -> bool:
+    """Whether the state folder lies in a watched local folder."""
+    folder = Path(source)
+    if "://" in source or not folder.is_dir():
+        return False
+    return state.resolve().is_relative_to(folder.resolve())
 
 
 def _span(text: str, option: str, allow_zero: bool = False) -> timedelta:

@@ -29,7 +29,8 @@ class WatchHealth:
     files_processed: int
     records_read: int
     late_events: int
-    """Events that arrived after the watermark had passed them (they still counted)."""
+    """Events a rule could count that arrived after the watermark had passed them (they still
+    counted)."""
     expired_events: int
     """Events older than the retention horizon: counted and reported, not evaluated."""
     alerts_created: int

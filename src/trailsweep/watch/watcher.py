@@ -279,6 +279,7 @@ class Watcher:
             state.set_latest_event(new_latest)
         if cursor is not None:
             state.set_meta("cursor", cursor)
+        state.set_meta("flushed_latest", None)  # new input: the next flush closes its windows
         counts.update(self._evaluate(dirty, old_mark, new_mark, flushing=False))
         if horizon is not None:
             longest = max((rule.shape.period for rule in self._rules), default=timedelta(0))
