@@ -53,6 +53,7 @@ def test_watch_a_folder_once_writes_alerts_and_health(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "alerts 1 created / 0 updated" in result.stderr
+    assert result.stderr.count("watch folder") == 1  # the idle poll after the batch says nothing
     (line,) = _ndjson(alerts.read_bytes())
     expected = _batch(inbox)
     assert {k: v for k, v in line.items() if k != "trailsweep.watch"} == expected[

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -85,6 +86,9 @@ EndpointOpt = Annotated[
 RegionOpt = Annotated[str | None, typer.Option("--region", help="AWS region of the bucket/queue.")]
 
 
+IDLE_LINE_SECONDS = 600.0
+
+
 def register(app: typer.Typer) -> None:
     """Add `watch` to the `trailsweep` application."""
     app.command("watch")(watch_command)
@@ -161,11 +165,20 @@ def watch_command(
         cli._usage(str(exc))
     stop = threading.Event()
 
+    printed: list[tuple[object, float]] = []
+
     def on_health(health: WatchHealth) -> None:
         if stats is not None:
             write_stats(stats, health)
-        if not quiet:
+        # A line when something moved; while idle, one every IDLE_LINE_SECONDS at most.
+        progress = (health.files_processed, health.alerts_created, health.alerts_updated,
+                    health.alerts_suppressed, health.expired_events)  # fmt: skip
+        now = time.monotonic()
+        if not quiet and (
+            not printed or printed[-1][0] != progress or now - printed[-1][1] >= IDLE_LINE_SECONDS
+        ):
             cli.stderr.print(health.status_line(), markup=False)
+            printed[:] = [(progress, now)]
 
     if _inside(state, source):
         cli._usage(

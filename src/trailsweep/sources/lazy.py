@@ -86,6 +86,7 @@ def _items(document: Any, path: str, gate: RecordGate) -> list[SourceItem] | Non
     # Per eventName: 0 = a rule wants it (built in full), 1 = passed over and the name alone
     # satisfies the text check, 2 = passed over, eventSource must be looked at too.
     kinds: dict[str, int] = {}
+    times: dict[str, bool] = {}
     for index, record in enumerate(records):
         # (Only keys a CloudTrail record always has are asked for: simdjson is slow to say a
         # key is missing.)
@@ -97,8 +98,18 @@ def _items(document: Any, path: str, gate: RecordGate) -> list[SourceItem] | Non
                 kinds[cast(str, name)] = kind
             if kind:  # passed over, so a CloudTrail record (see classify_record)
                 event_time = record.get("eventTime")
-                source = None if kind == 1 else record.get("eventSource")
-                if plainly_valid(event_time, source, name):
+                valid: bool | None
+                if kind == 2:
+                    valid = plainly_valid(event_time, record.get("eventSource"), name)
+                elif type(event_time) is str:
+                    # The name alone passes the text check: validity is the time's, and the
+                    # records of a file share few times (each is judged once).
+                    valid = times.get(event_time)
+                    if valid is None:
+                        valid = times[event_time] = plainly_valid(event_time, None, name)
+                else:
+                    valid = False
+                if valid:
                     passed_over += 1
                     # (plainly valid: text in CloudTrail's fixed form, so text order is time order)
                     if latest is None or cast(str, event_time) > latest:
