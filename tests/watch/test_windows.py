@@ -23,7 +23,7 @@ def test_the_seed_rule_groups_by_a_ten_second_bucket() -> None:
     assert shape.span == timedelta(seconds=10)
     assert shape.period == timedelta(minutes=5)
     start = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
-    assert shape.window_end("2026-03-14T10:00:00.000Z", start) == start + timedelta(seconds=10)
+    assert shape.window_end("2026-03-14T10:00:00.000Z") == start + timedelta(seconds=10)
 
 
 def test_the_window_parameter_changes_the_span_and_keeps_periods_whole() -> None:

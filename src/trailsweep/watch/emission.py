@@ -14,7 +14,7 @@ import orjson
 from trailsweep.alerts.document import alert_document
 from trailsweep.watch.evaluation import WindowAlert
 from trailsweep.watch.state import EmittedAlert
-from trailsweep.watch.windows import EPOCH
+from trailsweep.watch.windows import EPOCH, iso_utc
 
 WATCH_KEY = "trailsweep.watch"
 Action = Literal["created", "updated"]
@@ -82,4 +82,4 @@ def is_closed(item: WindowAlert, watermark: datetime | None, flushing: bool) -> 
 
 
 def _iso(moment: datetime) -> str | None:
-    return None if moment == EPOCH else moment.isoformat().replace("+00:00", "Z")
+    return None if moment == EPOCH else iso_utc(moment)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -22,6 +22,7 @@ from trailsweep.alerts.ids import alert_uuid
 from trailsweep.watch.emission import WATCH_KEY, Emission, alert_digest
 from trailsweep.watch.evaluation import RuleWindows
 from trailsweep.watch.state import EmittedAlert, WatchState
+from trailsweep.watch.windows import aware_utc, iso_utc, naive_utc
 
 EPISODE_KEY = "trailsweep.episode"
 
@@ -74,12 +75,12 @@ class EpisodeTracker:
             self.state.sql(
                 "DELETE FROM episode_windows WHERE rule_id = ? AND group_id = ? "
                 "AND window_start = ?",
-                [rule_id, group, _naive(emission.found.window_start)],
+                [rule_id, group, naive_utc(emission.found.window_start)],
             )
             self.state.sql(
                 "INSERT INTO episode_windows VALUES (?, ?, ?, ?, ?, NULL)",
-                [rule_id, group, _naive(emission.found.window_start),
-                 _naive(emission.found.window_end), orjson.dumps(emission.document).decode()],
+                [rule_id, group, naive_utc(emission.found.window_start),
+                 naive_utc(emission.found.window_end), orjson.dumps(emission.document).decode()],
             )  # fmt: skip
         pending = self.state.sql(
             "SELECT DISTINCT group_id FROM episode_windows WHERE rule_id = ? AND episode IS NULL",
@@ -99,7 +100,7 @@ class EpisodeTracker:
         rule_id = rule.plan.rule.rule_id
         counts = {"episodes_created": 0, "episodes_updated": 0, "episodes_merged": 0}
         windows = [
-            _Window(_aware(start), _aware(end), orjson.loads(body))
+            _Window(aware_utc(start), aware_utc(end), orjson.loads(body))
             for start, end, body in self.state.sql(
                 "SELECT window_start, window_end, body FROM episode_windows "
                 "WHERE rule_id = ? AND group_id = ? ORDER BY window_start",
@@ -128,7 +129,7 @@ class EpisodeTracker:
             self.state.sql(
                 "UPDATE episode_windows SET episode = ? WHERE rule_id = ? AND group_id = ? "
                 "AND window_start >= ? AND window_end <= ?",
-                [uuid, rule_id, group, _naive(first), _naive(last)],
+                [uuid, rule_id, group, naive_utc(first), naive_utc(last)],
             )
         return counts
 
@@ -139,7 +140,7 @@ class EpisodeTracker:
             [rule_id, group],
         )
         return [
-            _Episode(str(u), _aware(f), _aware(e), int(r), str(d), orjson.loads(b))
+            _Episode(str(u), aware_utc(f), aware_utc(e), int(r), str(d), orjson.loads(b))
             for u, f, e, r, d, b in rows
         ]
 
@@ -154,7 +155,7 @@ class EpisodeTracker:
         self.state.sql("DELETE FROM episodes WHERE uuid = ?", [uuid])
         self.state.sql(
             "INSERT INTO episodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [uuid, rule_id, group, _naive(first), _naive(last), revision, digest,
+            [uuid, rule_id, group, naive_utc(first), naive_utc(last), revision, digest,
              orjson.dumps(entry.document).decode()],
         )  # fmt: skip
 
@@ -217,8 +218,8 @@ def _episode_document(uuid: str, run: Sequence[_Window]) -> dict[str, Any]:
         document["trailsweep.evidence.event_ids"] = sorted(lists["trailsweep.evidence.event_ids"])
     document["kibana.alert.uuid"] = uuid
     document[EPISODE_KEY] = {
-        "start": _iso(run[0].start),
-        "end": _iso(run[-1].end),
+        "start": iso_utc(run[0].start),
+        "end": iso_utc(run[-1].end),
         "windows": len(run),
         "window_alert_uuids": [w.document.get("kibana.alert.uuid") for w in run],
         "distinct": {
@@ -228,15 +229,3 @@ def _episode_document(uuid: str, run: Sequence[_Window]) -> dict[str, Any]:
         },
     }
     return document
-
-
-def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")

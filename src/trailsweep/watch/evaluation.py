@@ -85,7 +85,7 @@ def _evaluate(
         else:
             column = shape.bucket_column
             value = dict(alert.group_key).get(column) if column else None
-            end = shape.window_end(value, EPOCH)
+            end = shape.window_end(value)
             start = end - shape.span if shape.span is not None else EPOCH
             found.append(WindowAlert(alert, start, end))
     return found

@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+from trailsweep.watch.windows import iso_utc
+
 
 @dataclass(frozen=True)
 class WatchHealth:
@@ -75,7 +77,7 @@ def write_stats(path: Path, health: WatchHealth) -> None:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+    return None if moment is None else iso_utc(moment)
 
 
 def _span(seconds: float) -> str:

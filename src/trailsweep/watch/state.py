@@ -24,6 +24,7 @@ import orjson
 import pyarrow as pa
 
 from trailsweep.errors import Location, TrailsweepError
+from trailsweep.watch.windows import aware_utc, naive_utc
 
 STATE_FILE = "state.duckdb"
 LOCK_FILE = "watch.lock"
@@ -34,8 +35,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS files (key VARCHAR, version VARCHAR, size BIGINT, "
     "display VARCHAR, records BIGINT, rejected BIGINT, processed_at TIMESTAMP)",
     "CREATE TABLE IF NOT EXISTS events (rule_id VARCHAR, period_start TIMESTAMP, "
-    "event_time TIMESTAMP, order_key VARCHAR, record BIGINT, line BIGINT, col BIGINT, "
-    "path VARCHAR, body VARCHAR)",
+    "order_key VARCHAR, record BIGINT, line BIGINT, col BIGINT, path VARCHAR, body VARCHAR)",
     "CREATE TABLE IF NOT EXISTS alerts (uuid VARCHAR, rule_id VARCHAR, revision INTEGER, "
     "digest VARCHAR, window_end TIMESTAMP, body VARCHAR)",
     "CREATE TABLE IF NOT EXISTS outbox (sequence BIGINT, uuid VARCHAR, revision INTEGER, "
@@ -52,7 +52,6 @@ _EVENT_SCHEMA = pa.schema(
     [
         ("rule_id", pa.string()),
         ("period_start", pa.timestamp("us")),
-        ("event_time", pa.timestamp("us")),
         ("order_key", pa.string()),
         ("record", pa.int64()),
         ("line", pa.int64()),
@@ -73,7 +72,6 @@ class StoredEvent:
 
     rule_id: str
     period_start: datetime
-    event_time: datetime
     order_key: str
     location: Location
     fields: dict[str, Any]
@@ -99,14 +97,6 @@ class OutboxEntry:
     revision: int
     action: str
     document: dict[str, Any]
-
-
-def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class WatchState:
@@ -178,7 +168,7 @@ class WatchState:
 
     def set_latest_event(self, moment: datetime) -> None:
         """Advance the latest event time."""
-        self.set_meta("latest_event", _aware(moment).isoformat())
+        self.set_meta("latest_event", aware_utc(moment).isoformat())
 
     def counters(self) -> dict[str, int]:
         """Running totals (records, late events, alerts created and updated ...)."""
@@ -203,7 +193,7 @@ class WatchState:
         """Record a source file as processed (in the batch's transaction)."""
         self._db.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [key, version, size, display, records, rejected, _naive(datetime.now(UTC))],
+            [key, version, size, display, records, rejected, naive_utc(datetime.now(UTC))],
         )
         self.known_files.add(key)
 
@@ -220,8 +210,7 @@ class WatchState:
         columns: dict[str, list[Any]] = {name: [] for name in _EVENT_SCHEMA.names}
         for event in events:
             columns["rule_id"].append(event.rule_id)
-            columns["period_start"].append(_naive(event.period_start))
-            columns["event_time"].append(_naive(event.event_time))
+            columns["period_start"].append(naive_utc(event.period_start))
             columns["order_key"].append(event.order_key)
             columns["record"].append(event.location.record)
             columns["line"].append(event.location.line)
@@ -240,9 +229,9 @@ class WatchState:
         rows = self._db.execute(
             "SELECT DISTINCT period_start FROM events WHERE rule_id = ? AND period_start >= ? "
             "AND period_start < ? ORDER BY 1",
-            [rule_id, _naive(start), _naive(end)],
+            [rule_id, naive_utc(start), naive_utc(end)],
         ).fetchall()
-        return [_aware(row[0]) for row in rows]
+        return [aware_utc(row[0]) for row in rows]
 
     def events_in(
         self, rule_id: str, periods: Sequence[datetime]
@@ -255,7 +244,7 @@ class WatchState:
             "SELECT body, path, line, col, record FROM events WHERE rule_id = ? "
             "AND list_contains(?, period_start) "
             "ORDER BY order_key, record NULLS FIRST, line NULLS FIRST, col NULLS FIRST",
-            [rule_id, [_naive(p) for p in periods]],
+            [rule_id, [naive_utc(p) for p in periods]],
         )
         while rows := cursor.fetchmany(4096):
             for body, path, line, col, record in rows:
@@ -264,12 +253,14 @@ class WatchState:
     def prune_events(self, before: datetime) -> int:
         """Forget events whose period ended before `before` (out of retention)."""
         row = self._db.execute(
-            "SELECT count(*) FROM events WHERE period_start < ?", [_naive(before)]
+            "SELECT count(*) FROM events WHERE period_start < ?", [naive_utc(before)]
         ).fetchone()
         count = int(row[0]) if row else 0
         if count:
-            self._db.execute("DELETE FROM events WHERE period_start < ?", [_naive(before)])
-            self._db.execute("DELETE FROM episode_windows WHERE window_end < ?", [_naive(before)])
+            self._db.execute("DELETE FROM events WHERE period_start < ?", [naive_utc(before)])
+            self._db.execute(
+                "DELETE FROM episode_windows WHERE window_end < ?", [naive_utc(before)]
+            )
         return count
 
     def event_count(self) -> int:
@@ -290,7 +281,7 @@ class WatchState:
         ).fetchall()
         return {
             str(row[0]): EmittedAlert(
-                str(row[0]), str(row[1]), int(row[2]), str(row[3]), _aware(row[4])
+                str(row[0]), str(row[1]), int(row[2]), str(row[3]), aware_utc(row[4])
             )  # fmt: skip
             for row in rows
         }
@@ -305,7 +296,7 @@ class WatchState:
         self._db.execute(
             "INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?)",
             [alert.uuid, alert.rule_id, alert.revision, alert.digest,
-             _naive(alert.window_end), orjson.dumps(document).decode()],
+             naive_utc(alert.window_end), orjson.dumps(document).decode()],
         )  # fmt: skip
 
     def record_emission(
@@ -327,11 +318,6 @@ class WatchState:
     def last_sequence(self) -> int:
         """The sequence of the latest emission (0: none yet)."""
         return int(self.meta("next_sequence") or "1") - 1
-
-    def alert_documents(self) -> list[dict[str, Any]]:
-        """The latest revision of every alert emitted, oldest window first."""
-        rows = self._db.execute("SELECT body FROM alerts ORDER BY window_end, uuid").fetchall()
-        return [orjson.loads(body) for (body,) in rows]
 
     def outbox_after(self, sequence: int) -> list[OutboxEntry]:
         """Emissions past `sequence`, in order."""

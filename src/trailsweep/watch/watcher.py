@@ -20,7 +20,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from trailsweep.alerts.allowlist import Allowlist, AllowlistEntry
 from trailsweep.alerts.document import alert_document
@@ -44,7 +43,7 @@ from trailsweep.watch.evaluation import RuleWindows, WindowAlert, evaluate_perio
 from trailsweep.watch.health import WatchHealth
 from trailsweep.watch.state import EmittedAlert, StoredEvent, WatchState
 from trailsweep.watch.suppression import AllowlistInForce
-from trailsweep.watch.windows import EPOCH, floor_time, parse_utc, window_shape
+from trailsweep.watch.windows import EPOCH, floor_time, iso_utc, parse_utc, window_shape
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -250,6 +249,9 @@ class Watcher:
             counts.update(_file_counts(outcome))
             late: set[Location] = set()
             expired: list[Location] = []
+            # Kept events are read back file by file in the order a batch scan reads the
+            # files (Path order: part by part), then record by record.
+            order = "\x00".join(obj.key.split("/"))
             for index, rule in enumerate(self._rules):
                 for fields, location in outcome.rows[index]:
                     moment = parse_utc(fields.get("@timestamp"))
@@ -261,18 +263,17 @@ class Watcher:
                         continue
                     if old_mark is not None and moment < old_mark:
                         late.add(location)
-                    order = "\x00".join(obj.key.split("/"))
-                    events.append(StoredEvent(rule.plan.rule.rule_id, period, moment, order,
-                                              location, fields))  # fmt: skip
+                    events.append(StoredEvent(rule.plan.rule.rule_id, period, order, location,
+                                              fields))  # fmt: skip
                     dirty[index].add(period)
             counts["late_events"] += len(late)
-            if expired:
+            if expired and horizon is not None:  # (only a horizon makes events expire)
                 distinct = sorted(set(expired), key=str)
                 counts["expired_events"] += len(distinct)
                 self._report(
                     "warning",
                     f"{obj.display}: {len(distinct)} event(s) older than the retention horizon "
-                    f"({_iso(horizon)}) were not evaluated (first: {distinct[0]})",
+                    f"({iso_utc(horizon)}) were not evaluated (first: {distinct[0]})",
                 )
         state.add_events(events)
         if new_latest is not None and new_latest != old_latest:
@@ -427,10 +428,6 @@ class Watcher:
             kept_events=self.state.event_count(),
         )
 
-    def alerts(self) -> list[dict[str, Any]]:
-        """The latest revision of every alert emitted so far."""
-        return self.state.alert_documents()
-
 
 def _later(first: datetime | None, second: datetime | None) -> datetime | None:
     if first is None:
@@ -438,10 +435,6 @@ def _later(first: datetime | None, second: datetime | None) -> datetime | None:
     if second is None:
         return first
     return max(first, second)
-
-
-def _iso(moment: datetime | None) -> str:
-    return "-" if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
 def _file_counts(outcome: FileOutcome) -> Counter[str]:

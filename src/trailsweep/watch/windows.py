@@ -66,13 +66,14 @@ class WindowShape:
         """The start of the period holding `moment` (UTC)."""
         return floor_time(moment, self.period)
 
-    def window_end(self, bucket_value: object, period_start: datetime) -> datetime:
-        """When the window of an alert closes: its bucket's end, else its period's end."""
+    def window_end(self, bucket_value: object) -> datetime:
+        """When the window of a time-bucketed alert closes: its bucket's end (a bucket value
+        that is not a time: the end of the epoch's first period, so at once)."""
         if self.bucket_column is not None and self.span is not None:
             start = parse_utc(bucket_value)
             if start is not None:
                 return start + self.span
-        return period_start + self.period
+        return EPOCH + self.period
 
 
 def floor_time(moment: datetime, step: timedelta) -> datetime:
@@ -82,17 +83,30 @@ def floor_time(moment: datetime, step: timedelta) -> datetime:
 
 
 def parse_utc(value: object) -> datetime | None:
-    """An ISO-8601 time (text) as an aware UTC datetime, else None."""
+    """An ISO-8601 time (text, or a datetime) as an aware UTC datetime, else None."""
     if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str):
+        return aware_utc(value)
+    if isinstance(value, str):
         try:
-            moment = datetime.fromisoformat(value)
+            return aware_utc(datetime.fromisoformat(value))
         except ValueError:
             return None
-    else:
-        return None
+    return None
+
+
+def aware_utc(moment: datetime) -> datetime:
+    """A time in UTC, with its zone (a naive time is taken as UTC, as the state stores it)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def naive_utc(moment: datetime) -> datetime:
+    """A time as the state stores it: in UTC, without a zone."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO-8601 in UTC with a `Z`: `2026-03-14T10:00:10Z`."""
+    return aware_utc(moment).isoformat().replace("+00:00", "Z")
 
 
 def window_shape(plan: RulePlan) -> WindowShape:
