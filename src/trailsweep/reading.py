@@ -27,6 +27,7 @@ from trailsweep.sources import (
     discover,
     read_file,
 )
+from trailsweep.sources.records import record_time
 from trailsweep.summary import RunCounters, reason_category
 
 Diagnostic = Callable[[str, str], None]
@@ -96,10 +97,7 @@ def file_candidates(
             if not passing:
                 counters.records_evaluated += 1
                 counters.records_prefiltered += 1
-                when = record.data.get("eventTime")
-                counters.saw_event_time(
-                    when if isinstance(when, str) else record.data.get("@timestamp")
-                )
+                counters.saw_event_time(record_time(record.data))
                 continue
         document = _normalized(record, options, counters, report)
         if document is not None:

@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from trailsweep.errors import Location
 from trailsweep.sources.classify import MANIFEST_GENERATOR, classify_record
-from trailsweep.sources.records import PassedOver, Rejection, SourceItem
+from trailsweep.sources.records import PassedOver, Rejection, SourceItem, record_time
 
 try:  # pysimdjson is optional: without it every document is decoded in full.
     import simdjson
@@ -119,8 +119,7 @@ def _items(document: Any, path: str, gate: RecordGate) -> list[SourceItem] | Non
                 reason = gate.screen(screened)
                 if reason is None:
                     passed_over += 1
-                    when = screened.get("eventTime")
-                    when = when if isinstance(when, str) else screened.get("@timestamp")
+                    when = record_time(screened)
                     if when is not None:
                         other_times.append(when)
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -52,6 +53,13 @@ class PassedOver:
     text order is time order); None when none had that form."""
     other_times: tuple[Any, ...] = ()
     """The raw eventTime of each of them that has another form (rare: screened one by one)."""
+
+
+def record_time(fields: Mapping[str, Any]) -> Any:
+    """A raw record's time as given: its eventTime, or, when that is not text, the @timestamp a
+    log shipper added (None when neither is there)."""
+    when = fields.get("eventTime")
+    return when if isinstance(when, str) else fields.get("@timestamp")
 
 
 SourceItem = SourceRecord | Rejection | SkippedFile | PassedOver
