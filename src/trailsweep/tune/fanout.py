@@ -10,12 +10,11 @@ distinct counts as `scan`, so "alerts at threshold T" is exactly what `scan --th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from trailsweep.alerts.allowlist import EventDropper
 from trailsweep.engine.duckdb_engine import DuckDBEngine
 from trailsweep.engine.plan import RulePlan, plan_rule
 from trailsweep.engine.table import EventTableBuilder
@@ -23,11 +22,10 @@ from trailsweep.errors import RuleError
 from trailsweep.esql import CompiledQuery
 from trailsweep.esql.dialect import PinnedDuckDB
 from trailsweep.esql.types import FieldSpec
-from trailsweep.parallel import ReaderSpec, read_files
-from trailsweep.pipeline import ScanOptions
-from trailsweep.reading import Diagnostic, count_unread
+from trailsweep.parallel import read_files
+from trailsweep.pipeline import ScanOptions, plan_read
+from trailsweep.reading import Diagnostic
 from trailsweep.rules.model import Rule
-from trailsweep.sources import discover
 from trailsweep.summary import RunCounters, RunSummary
 
 WINDOWS = (5, 10, 15, 20, 30, 60)
@@ -88,24 +86,13 @@ def tune_files(
 ) -> TuneReport:
     """Read the files as `scan` does (drop-mode allowlist entries apply) and measure fan-out."""
     options = options or ScanOptions()
-    plan = _plan(rule, options, windows[0])
+    _plan(rule, options, windows[0])  # (refuses a rule without both parameters)
     report: Diagnostic = on_diagnostic or (lambda level, message: None)
     counters = RunCounters()
-    fields = sorted({"event.id", "@timestamp"} | plan.source_fields)
-    patterns = sorted(plan.source_patterns)
-    builder = EventTableBuilder(fields, patterns)
-    files: list[Path] = []
-    for found in discover(paths):
-        if isinstance(found, Path):
-            files.append(found)
-        else:
-            count_unread(found, counters, report)
-    dropper = EventDropper.of(options.allowlist.entries, [(rule.rule_id, rule.name)])
-    spec = ReaderSpec.of(
-        [rule], plan.parameters, options.now, options.normalize, options.prefilter,
-        [fields], [patterns], dropper,
-    )  # fmt: skip
-    for outcome in read_files(files, spec, options.normalize, options.jobs, [plan]):
+    reading = replace(options, parameters=_overrides(windows[0]))
+    plans, files, spec = plan_read(paths, [rule], reading, counters, report)
+    builder = EventTableBuilder(spec.fields[0], spec.patterns[0])
+    for outcome in read_files(files, spec, options.normalize, options.jobs, plans):
         counters.merge(outcome.counters)
         for level, message in outcome.diagnostics:
             report(level, message)
@@ -161,8 +148,12 @@ def _plan(rule: Rule, options: ScanOptions, seconds: int) -> RulePlan:
             "threshold and window of rules that declare both (like the bundled rule)",
             rule.query_location,
         )
-    overrides = {"threshold": 0, "window": f"{seconds} seconds"}
-    return plan_rule(rule, overrides, options.now)
+    return plan_rule(rule, _overrides(seconds), options.now)
+
+
+def _overrides(seconds: int) -> dict[str, object]:
+    """Every group counted (threshold 0), in windows of `seconds`."""
+    return {"threshold": 0, "window": f"{seconds} seconds"}
 
 
 def _measure(
